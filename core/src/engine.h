@@ -1,0 +1,100 @@
+/* The run: plugin host, scheduler, findings. One engine per process run. */
+#ifndef QMS_ENGINE_H
+#define QMS_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <qmslint/plugin.h>
+
+#include "config.h"
+#include "discover.h"
+#include "errors.h"
+
+struct qms_run_opts {
+    unsigned jobs;                    /* worker threads; 0: online CPUs */
+    int32_t today;                    /* days since 1970-01-01; 0: the local date */
+    int release;                      /* --release */
+    const char *const *plugin_paths;  /* --plugin-path entries (trusted: from the command line) */
+    size_t n_plugin_paths;
+    const char *rules_dir;            /* NULL: QMSLINT_RULES_DIR, the install's, the source tree's */
+    int verbose;
+    int progress;                     /* 1: show "read N/M" on stderr when it takes > 1 s */
+    const char *const *only_plugins;  /* NULL: every plugin found; else just these names */
+    size_t n_only_plugins;
+};
+
+/* A finding as the host keeps it: every string owned by the result. */
+struct qms_finding {
+    char *rule_id;
+    enum qms_severity severity;
+    char *message;
+    char *path;                       /* document path (display), never NULL ("" for set-wide) */
+    char *part;                       /* loc.part copy or NULL */
+    char *section;                    /* loc.section copy or NULL */
+    uint32_t line, column, block;
+    char *key;                        /* what it is about (fingerprints) or NULL */
+    const char *plugin;               /* plugin name (static for the engine's life) */
+};
+
+/* One document as the run saw it, for emitters (json "documents", register, dump). */
+struct qms_doc_summary {
+    char *path;
+    enum qms_format format;
+    char *title;                      /* or NULL */
+    int unreadable;
+    char *reason;                     /* why it could not be read, or NULL */
+    const struct qms_meta *meta;      /* owned by the result, or NULL */
+};
+
+struct qms_result {
+    struct qms_finding *findings; size_t n_findings;     /* sorted: path, line, block, column, rule */
+    struct qms_doc_summary *docs; size_t n_docs;          /* sorted by path */
+    size_t counts[4];                                     /* by severity (index = qms_severity) */
+    size_t n_skipped;
+    double seconds;
+};
+
+struct qms_engine;
+
+/* Loaded plugin, for `qmslint plugins` / `rules`. */
+struct qms_loaded_plugin {
+    const struct qms_plugin *desc;
+    const char *file;                 /* the .so it came from */
+};
+
+/*
+ * Creates an engine: finds the rules directory, loads every plugin from the trusted search
+ * path (opts->plugin_paths, QMSLINT_PLUGIN_PATH, the install's plugin dir, the build tree's),
+ * checks their ABI, runs their init, then validates the config's rule ids against the
+ * loaded rules. Any refusal: QMS_EPLUGIN / QMS_ECONFIG with the reason (naming the file,
+ * both ABI versions, the missing symbol or the plugin's message).
+ */
+int qms_engine_new(struct qms_engine **out, const struct qms_config *cfg,
+                   const struct qms_run_opts *opts, struct qms_err *err);
+void qms_engine_free(struct qms_engine *e);
+
+size_t qms_engine_plugin_count(const struct qms_engine *e);
+const struct qms_loaded_plugin *qms_engine_plugin(const struct qms_engine *e, size_t i);
+/* The rule with that id among the loaded plugins and core rules ("core/unreadable"), or NULL. */
+const struct qms_rule *qms_engine_find_rule(const struct qms_engine *e, const char *rule_id);
+/* Every rule, core first, then plugins in load order; sorted by id. */
+size_t qms_engine_rules(const struct qms_engine *e, const struct qms_rule *const **out);
+/* The severity in force for a rule after config (QMS_SEV_OFF when disabled). */
+enum qms_severity qms_engine_rule_severity(const struct qms_engine *e, const char *rule_id);
+
+/*
+ * Checks a set: loads each input on the thread pool, runs every plugin's check_doc, frees
+ * the model and keeps a digest; then check_set; then sorts. Unreadable documents become
+ * core/unreadable findings. Output is identical for any number of jobs.
+ * A plugin failing (negative return) is QMS_EPLUGIN naming the plugin and the document.
+ */
+int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs,
+                   struct qms_result **out, struct qms_err *err);
+void qms_result_free(struct qms_result *r);
+
+/* Severity names: "off" "info" "warning" "error"; parse returns -1 for anything else. */
+const char *qms_severity_name(enum qms_severity s);
+int qms_severity_parse(const char *s);
+
+#endif
