@@ -11,7 +11,7 @@
 #include "limits.h"
 
 struct qms_rule_config {
-    const char *id;                 /* "structure/heading-skip", or "structure/*" for a plugin */
+    const char *id;                 /* "structure/heading-skip", or "structure/" + "*" for all of a plugin's rules */
     enum qms_severity severity;     /* meaningful when severity_set */
     int severity_set;               /* 1: "off" / "info" / "warning" / "error" given */
     const struct qms_node *options; /* the rule's map (NULL when given only a severity) */
@@ -53,7 +53,7 @@ int qms_config_load(struct qms_config **out, const char *file, struct qms_err *e
 int qms_config_default(struct qms_config **out, struct qms_err *err);
 void qms_config_free(struct qms_config *cfg);
 
-/* The rule entry for id (exact, else "plugin/*"), or NULL. */
+/* The rule entry for id (exact, else the "plugin/" + "*" wildcard entry), or NULL. */
 const struct qms_rule_config *qms_config_rule(const struct qms_config *cfg, const char *rule_id);
 const struct qms_plugin_config *qms_config_plugin(const struct qms_config *cfg, const char *name);
 /* 1 when a path (relative to the root, '/'-separated) matches an exclude glob. */

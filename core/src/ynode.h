@@ -31,4 +31,13 @@ int qms_node_long(const struct qms_node *n, long min, long max, long *out, struc
 int qms_node_err(struct qms_err *err, const struct qms_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Added by config: where the i-th key of a map was written. Only for maps built by
+ * qms_yaml_parse (the positions are stored after the keys array); falls back to the map's
+ * own position when i is out of range. */
+void qms_node_key_pos(const struct qms_node *map, size_t i, uint32_t *out_line,
+                      uint32_t *out_column);
+/* Like qms_node_err, at the position of the i-th key of `map` (built by qms_yaml_parse). */
+int qms_node_key_err(struct qms_err *err, const struct qms_node *map, size_t i, const char *fmt,
+                     ...) __attribute__((format(printf, 4, 5)));
+
 #endif

@@ -19,7 +19,7 @@ int qms_test_write(const char *path, const char *data, size_t len);
 char *qms_test_tmpdir(void);
 
 /* Runs the qmslint binary with argv (NULL-terminated, without argv[0]) in `cwd` (NULL: current),
- * capturing stdout and stderr. Returns the exit code (or -1); *out/*err malloc'd (may be NULL). */
+ * capturing stdout and stderr. Returns the exit code (or -1); *out and *err are malloc'd (may be NULL). */
 int qms_test_run(const char *cwd, const char *const *argv, char **out, char **err);
 
 #endif
