@@ -27,11 +27,18 @@ struct qms_inputs {
 };
 
 /*
- * Walks `paths` (files or folders; none means "."). Hidden folders (.git, node_modules,
- * build*) are not entered; symlinks to files are followed, symlinked folders are followed
- * once (loops detected by device/inode). A path that does not exist is QMS_EIO with
- * "PATH: no such file or directory". `root` (absolute) is the set root used for display
- * paths; NULL: the common folder of the paths.
+ * Walks `paths` (files or folders; none means "."), each folder in name order. Hidden
+ * folders (.git, .venv ...) and node_modules are not entered; hidden files are ignored.
+ * Symlinks to files are followed, symlinked folders are followed once (loops detected by
+ * device/inode: "symlink loop"). Skipped with a reason (listed with --verbose): "unknown
+ * extension", "excluded by config" (cfg->excludes, relative to cfg->root when the file is
+ * under it), "office lock file" (~$x.docx, .~lock.x.odt#), "not a regular file", "broken
+ * symlink", "same file as P" (hard links, symlinks to a document already in the set).
+ * A path that does not exist is QMS_EIO with "PATH: no such file or directory".
+ * `root` is the set root used for display paths; NULL: the deepest folder holding every
+ * path. fs_path is the given path joined with the names below it (open this); display_path
+ * is '/'-separated and relative to the root. `cfg` may be NULL. Not thread-safe (uses the
+ * cwd for relative paths); call from the main thread.
  */
 int qms_discover(struct qms_inputs *out, const char *const *paths, size_t n_paths,
                  const char *root, const struct qms_config *cfg, struct qms_err *err);

@@ -22,6 +22,7 @@ struct qms_run_opts {
     int progress;                     /* 1: show "read N/M" on stderr when it takes > 1 s */
     const char *const *only_plugins;  /* NULL: every plugin found; else just these names */
     size_t n_only_plugins;
+    int no_default_plugin_dirs;       /* 1: skip the install and build-tree plugin dirs (tests) */
 };
 
 /* A finding as the host keeps it: every string owned by the result. */
@@ -48,7 +49,9 @@ struct qms_doc_summary {
 };
 
 struct qms_result {
-    struct qms_finding *findings; size_t n_findings;     /* sorted: path, line, block, column, rule */
+    struct qms_finding *findings; size_t n_findings;     /* sorted: path, line, block, column,
+                                                             part, rule, message (a total order,
+                                                             so any --jobs gives the same list) */
     struct qms_doc_summary *docs; size_t n_docs;          /* sorted by path */
     size_t counts[4];                                     /* by severity (index = qms_severity) */
     size_t n_skipped;
@@ -87,7 +90,9 @@ enum qms_severity qms_engine_rule_severity(const struct qms_engine *e, const cha
  * Checks a set: loads each input on the thread pool, runs every plugin's check_doc, frees
  * the model and keeps a digest; then check_set; then sorts. Unreadable documents become
  * core/unreadable findings. Output is identical for any number of jobs.
- * A plugin failing (negative return) is QMS_EPLUGIN naming the plugin and the document.
+ * A plugin failing (negative return) is QMS_EPLUGIN naming the plugin and the document;
+ * *out is then still set (the other plugins' findings) and the caller frees it. On any other
+ * error *out is NULL. Call from one thread; check_doc runs on opts->jobs workers.
  */
 int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs,
                    struct qms_result **out, struct qms_err *err);

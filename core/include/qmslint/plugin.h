@@ -193,6 +193,10 @@ typedef const struct qms_plugin *(*qms_plugin_entry_fn)(void);
 #define QMS_PLUGIN_EXPORT __attribute__((visibility("default")))
 #endif
 
+/* Defined by each plugin (declared here so plugins build cleanly with -Wmissing-prototypes);
+   the host never calls it directly, only through dlsym. */
+QMS_PLUGIN_EXPORT const struct qms_plugin *qms_plugin_entry(void);
+
 #ifdef __cplusplus
 }
 #endif

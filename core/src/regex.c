@@ -1,0 +1,98 @@
+/* PCRE2 for plugins: compiled once (init), matched from any thread. Match data is created
+ * per call, so a compiled pattern is shared read-only between workers. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+
+/* Backtracking caps: hostile text must not make one match run for minutes. */
+#define REGEX_MATCH_LIMIT 5000000u
+#define REGEX_DEPTH_LIMIT 100000u
+
+struct qms_regex {
+    pcre2_code *code;
+    pcre2_match_context *mctx;
+};
+
+struct qms_regex *qms_regex_compile(const char *pattern, int caseless, char *err, size_t err_size)
+{
+    if (!pattern) {
+        if (err && err_size)
+            snprintf(err, err_size, "no pattern");
+        return NULL;
+    }
+    struct qms_regex *re = calloc(1, sizeof *re);
+    if (!re) {
+        if (err && err_size)
+            snprintf(err, err_size, "out of memory");
+        return NULL;
+    }
+    uint32_t flags = PCRE2_UTF | PCRE2_UCP | (caseless ? PCRE2_CASELESS : 0);
+    int code = 0;
+    PCRE2_SIZE offset = 0;
+    re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, flags, &code, &offset, NULL);
+    if (!re->code) {
+        if (err && err_size) {
+            PCRE2_UCHAR msg[256];
+            if (pcre2_get_error_message(code, msg, sizeof msg) < 0)
+                snprintf((char *)msg, sizeof msg, "error %d", code);
+            snprintf(err, err_size, "%s at offset %zu", (const char *)msg, (size_t)offset);
+        }
+        free(re);
+        return NULL;
+    }
+    /* JIT is an optimisation only: without it matching still works. */
+    (void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+    re->mctx = pcre2_match_context_create(NULL);
+    if (!re->mctx) {
+        pcre2_code_free(re->code);
+        free(re);
+        if (err && err_size)
+            snprintf(err, err_size, "out of memory");
+        return NULL;
+    }
+    pcre2_set_match_limit(re->mctx, REGEX_MATCH_LIMIT);
+    pcre2_set_depth_limit(re->mctx, REGEX_DEPTH_LIMIT);
+    return re;
+}
+
+int qms_regex_match(const struct qms_regex *re, const char *subject, size_t len, size_t start,
+                    size_t *out_start, size_t *out_end)
+{
+    if (!re || !subject || start > len)
+        return QMS_EUSAGE;
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, NULL);
+    if (!md)
+        return QMS_ENOMEM;
+    int rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, start, 0, md, re->mctx);
+    int result;
+    if (rc == PCRE2_ERROR_NOMATCH) {
+        result = 0;
+    } else if (rc < 0) {
+        /* invalid UTF-8, match limit: the subject is not matched, the caller is told */
+        result = rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ? QMS_ETOOBIG
+                                                                              : QMS_EFORMAT;
+    } else {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        if (out_start)
+            *out_start = ov[0];
+        if (out_end)
+            *out_end = ov[1] < ov[0] ? ov[0] : ov[1];
+        result = 1;
+    }
+    pcre2_match_data_free(md);
+    return result;
+}
+
+void qms_regex_free(struct qms_regex *re)
+{
+    if (!re)
+        return;
+    pcre2_match_context_free(re->mctx);
+    pcre2_code_free(re->code);
+    free(re);
+}

@@ -1,0 +1,697 @@
+/* The run: a pthread pool reads each document and runs every plugin's check_doc on it, keeps a
+ * digest and frees the model; then check_set on the main thread; then findings are sorted so
+ * the output is the same for any number of jobs. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "doc.h"
+#include "engine_int.h"
+#include "meta.h"
+#include "reader.h"
+
+#define MAX_JOBS 256u
+
+/* What one plugin kept of one document (digest_put). */
+struct qms_pdata {
+    const void *data;
+    size_t len;
+    int set;
+};
+
+struct qms_job {
+    struct qms_run *run;
+    size_t index;              /* into inputs->docs and run->digests */
+    const char *display_path;
+    struct qms_arena *arena;   /* the worker's digest arena */
+    struct qms_pdata *pdata;   /* one per plugin */
+};
+
+struct qms_run {
+    struct qms_engine *e;
+    const struct qms_inputs *in;
+    struct qms_limits limits;
+    struct qms_digest *digests;     /* parallel to in->docs while running */
+    char **reasons;                 /* why a document could not be read, parallel to digests */
+
+    pthread_mutex_t lock;           /* guards everything below */
+    pthread_cond_t progress;
+    size_t next, done;
+    struct qms_arena *farena;       /* finding strings */
+    struct qms_finding *findings;
+    size_t n_findings, cap_findings;
+    int oom;
+    int failed;                     /* a check_doc returned < 0: the lowest (doc, plugin) wins */
+    size_t fail_doc, fail_plugin;
+};
+
+struct result_impl {
+    struct qms_result pub;          /* first: the public pointer is the wrapper's */
+    struct qms_arena *arena;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---------------------------------------------------------------- findings */
+
+/* Copies at most `cap` bytes, cut on a UTF-8 boundary, control characters made spaces: a
+ * finding's text is one line whatever the document held. */
+static char *copy_line(struct qms_arena *a, const char *s, size_t cap)
+{
+    if (!s)
+        return NULL;
+    size_t n = strnlen(s, cap + 1);
+    if (n > cap) {
+        n = cap;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    char *out = qms_arena_strndup(a, s, n);
+    if (!out)
+        return NULL;
+    for (char *p = out; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = ' ';
+    return out;
+}
+
+/* Appends a finding; run->lock must be held. */
+static int push_finding(struct qms_run *run, const char *rule_id, enum qms_severity sev,
+                        const char *message, const char *path, const struct qms_location *loc,
+                        const char *key, const char *plugin)
+{
+    if (run->n_findings == run->cap_findings) {
+        size_t cap = run->cap_findings ? run->cap_findings * 2 : 256;
+        struct qms_finding *grown = realloc(run->findings, cap * sizeof *grown);
+        if (!grown) {
+            run->oom = 1;
+            return QMS_ENOMEM;
+        }
+        run->findings = grown;
+        run->cap_findings = cap;
+    }
+    struct qms_finding *f = &run->findings[run->n_findings];
+    memset(f, 0, sizeof *f);
+    struct qms_arena *a = run->farena;
+    f->rule_id = qms_arena_strdup(a, rule_id);
+    f->severity = sev;
+    f->message = copy_line(a, message, QMS_MAX_MESSAGE);
+    f->path = copy_line(a, path ? path : "", 4096);
+    if (loc) {
+        f->part = copy_line(a, loc->part, 1024);
+        f->section = copy_line(a, loc->section, 1024);
+        f->line = loc->line;
+        f->column = loc->column;
+        f->block = loc->block;
+    }
+    f->key = copy_line(a, key, QMS_MAX_KEY);
+    f->plugin = plugin;
+    if (!f->rule_id || !f->message || !f->path || (loc && loc->part && !f->part) ||
+        (loc && loc->section && !f->section) || (key && !f->key)) {
+        run->oom = 1;
+        return QMS_ENOMEM;
+    }
+    run->n_findings++;
+    return 0;
+}
+
+int qms_run_report(struct qms_host *host, const struct qms_rule_entry *rule,
+                   const struct qms_finding_desc *f)
+{
+    struct qms_run *run = host->run;
+    enum qms_severity sev;
+    if (rule->explicit_severity || f->severity == QMS_SEV_OFF || rule->severity == QMS_SEV_OFF)
+        sev = rule->severity;
+    else
+        sev = (unsigned)f->severity > QMS_SEV_ERROR ? QMS_SEV_ERROR : f->severity;
+    if (sev == QMS_SEV_OFF)
+        return 0; /* disabled: dropped, not an error */
+    const char *path = f->path ? f->path : host->job ? host->job->display_path : "";
+    pthread_mutex_lock(&run->lock);
+    int rc = push_finding(run, rule->rule->id, sev, f->message, path, &f->loc, f->key,
+                          run->e->plugins[host->plugin].pub.desc->name);
+    pthread_mutex_unlock(&run->lock);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- digests */
+
+int qms_run_digest_put(struct qms_host *host, const void *data, size_t len)
+{
+    struct qms_job *job = host->job;
+    if (!job || !host->run)
+        return QMS_EUSAGE; /* check_doc only */
+    struct qms_pdata *pd = &job->pdata[host->plugin];
+    if (pd->set)
+        return QMS_EUSAGE;
+    if (len > QMS_MAX_DIGEST_DATA)
+        return QMS_ETOOBIG;
+    void *copy = qms_arena_alloc(job->arena, len ? len : 1);
+    if (!copy)
+        return QMS_ENOMEM;
+    if (len)
+        memcpy(copy, data, len);
+    pd->data = copy;
+    pd->len = len;
+    pd->set = 1;
+    return 0;
+}
+
+const void *qms_run_digest_get(struct qms_host *host, const struct qms_digest *doc, size_t *out_len)
+{
+    struct qms_run *run = host->run;
+    if (!run || !run->in)
+        return NULL;
+    uintptr_t p = (uintptr_t)doc, lo = (uintptr_t)run->digests,
+              hi = (uintptr_t)(run->digests + run->in->n_docs);
+    if (p < lo || p >= hi || (p - lo) % sizeof *doc != 0)
+        return NULL; /* not one of this run's digests */
+    const struct qms_pdata *pd = doc->reserved[0];
+    if (!pd || !pd[host->plugin].set)
+        return NULL;
+    if (out_len)
+        *out_len = pd[host->plugin].len;
+    return pd[host->plugin].data;
+}
+
+static int copy_loc(struct qms_arena *a, struct qms_location *dst, const struct qms_location *src)
+{
+    *dst = *src;
+    dst->part = src->part ? qms_arena_strdup(a, src->part) : NULL;
+    dst->section = src->section ? qms_arena_strdup(a, src->section) : NULL;
+    return (src->part && !dst->part) || (src->section && !dst->section) ? QMS_ENOMEM : 0;
+}
+
+static const char *dup_or_empty(struct qms_arena *a, const char *s, int *bad)
+{
+    char *c = qms_arena_strdup(a, s ? s : "");
+    if (!c)
+        *bad = 1;
+    return c;
+}
+
+/* ---------------------------------------------------------------- metadata copies */
+
+static const char *dup_opt(struct qms_arena *a, const char *s, int *bad)
+{
+    if (!s)
+        return NULL;
+    char *c = qms_arena_strdup(a, s);
+    if (!c)
+        *bad = 1;
+    return c;
+}
+
+static void copy_value(struct qms_arena *a, struct qms_meta_value *dst,
+                       const struct qms_meta_value *src, int *bad)
+{
+    *dst = *src;
+    dst->value = dup_opt(a, src->value, bad);
+    dst->raw = dup_opt(a, src->raw, bad);
+    dst->label = dup_opt(a, src->label, bad);
+    *bad |= copy_loc(a, &dst->loc, &src->loc) < 0;
+}
+
+/* A deep copy of a metadata record into `a` (the document's arena dies with the document). */
+static const struct qms_meta *copy_meta(struct qms_arena *a, const struct qms_meta *src)
+{
+    if (!src)
+        return NULL;
+    int bad = 0;
+    struct qms_meta *m = qms_arena_alloc(a, sizeof *m);
+    if (!m)
+        return NULL;
+    *m = *src;
+    memset(m->reserved, 0, sizeof m->reserved);
+    for (int f = 0; f < QMS_META_N_FIELDS; f++) {
+        const struct qms_meta_values *sv = &src->fields[f];
+        m->fields[f].items = NULL;
+        m->fields[f].n = 0;
+        if (!sv->n || !sv->items)
+            continue;
+        struct qms_meta_value *items = qms_arena_alloc(a, sv->n * sizeof *items);
+        if (!items)
+            return NULL;
+        for (size_t i = 0; i < sv->n; i++)
+            copy_value(a, &items[i], &sv->items[i], &bad);
+        m->fields[f].items = items;
+        m->fields[f].n = sv->n;
+    }
+    m->history = NULL;
+    m->n_history = 0;
+    if (src->n_history && src->history) {
+        struct qms_meta_history_row *rows = qms_arena_alloc(a, src->n_history * sizeof *rows);
+        if (!rows)
+            return NULL;
+        for (size_t i = 0; i < src->n_history; i++) {
+            const struct qms_meta_history_row *r = &src->history[i];
+            copy_value(a, &rows[i].revision, &r->revision, &bad);
+            copy_value(a, &rows[i].date, &r->date, &bad);
+            rows[i].description = dup_opt(a, r->description, &bad);
+            rows[i].people = dup_opt(a, r->people, &bad);
+            bad |= copy_loc(a, &rows[i].loc, &r->loc) < 0;
+        }
+        m->history = rows;
+        m->n_history = src->n_history;
+    }
+    m->register_entries = NULL;
+    m->n_register_entries = 0;
+    if (src->n_register_entries && src->register_entries) {
+        struct qms_meta_register_entry *es = qms_arena_alloc(a, src->n_register_entries * sizeof *es);
+        if (!es)
+            return NULL;
+        for (size_t i = 0; i < src->n_register_entries; i++) {
+            const struct qms_meta_register_entry *r = &src->register_entries[i];
+            copy_value(a, &es[i].id, &r->id, &bad);
+            es[i].title = dup_opt(a, r->title, &bad);
+            copy_value(a, &es[i].revision, &r->revision, &bad);
+            copy_value(a, &es[i].status, &r->status, &bad);
+            copy_value(a, &es[i].date, &r->date, &bad);
+            bad |= copy_loc(a, &es[i].loc, &r->loc) < 0;
+        }
+        m->register_entries = es;
+        m->n_register_entries = src->n_register_entries;
+    }
+    return bad ? NULL : m;
+}
+
+/* Keeps what set rules need; every string copied into the worker's arena. */
+static int build_digest(struct qms_digest *d, struct qms_arena *a, const struct qms_doc *doc)
+{
+    int bad = 0;
+    for (size_t i = 0; i < doc->n_blocks; i++) {
+        const struct qms_block *b = &doc->blocks[i];
+        if ((b->kind == QMS_BLOCK_TITLE || b->kind == QMS_BLOCK_HEADING) && b->text) {
+            d->title = copy_line(a, b->text, QMS_MAX_TITLE);
+            bad |= !d->title;
+            break;
+        }
+    }
+    if (doc->n_links) {
+        struct qms_link *links = qms_arena_alloc(a, doc->n_links * sizeof *links);
+        if (!links)
+            return QMS_ENOMEM;
+        for (size_t i = 0; i < doc->n_links; i++) {
+            const struct qms_link *s = &doc->links[i];
+            links[i].kind = s->kind;
+            links[i].target_kind = s->target_kind;
+            links[i].target = dup_or_empty(a, s->target, &bad);
+            links[i].anchor = s->anchor ? dup_or_empty(a, s->anchor, &bad) : NULL;
+            links[i].text = dup_or_empty(a, s->text, &bad);
+            bad |= copy_loc(a, &links[i].loc, &s->loc) < 0;
+        }
+        d->links = links;
+        d->n_links = doc->n_links;
+    }
+    if (doc->n_anchors) {
+        struct qms_anchor *anchors = qms_arena_alloc(a, doc->n_anchors * sizeof *anchors);
+        if (!anchors)
+            return QMS_ENOMEM;
+        for (size_t i = 0; i < doc->n_anchors; i++) {
+            anchors[i].kind = doc->anchors[i].kind;
+            anchors[i].name = dup_or_empty(a, doc->anchors[i].name, &bad);
+            bad |= copy_loc(a, &anchors[i].loc, &doc->anchors[i].loc) < 0;
+        }
+        d->anchors = anchors;
+        d->n_anchors = doc->n_anchors;
+    }
+    if (doc->n_properties) {
+        struct qms_property *props = qms_arena_alloc(a, doc->n_properties * sizeof *props);
+        if (!props)
+            return QMS_ENOMEM;
+        for (size_t i = 0; i < doc->n_properties; i++) {
+            const struct qms_property *s = &doc->properties[i];
+            props[i].source = s->source;
+            props[i].name = dup_or_empty(a, s->name, &bad);
+            props[i].value = dup_or_empty(a, s->value, &bad);
+            props[i].type = s->type ? dup_or_empty(a, s->type, &bad) : NULL;
+            bad |= copy_loc(a, &props[i].loc, &s->loc) < 0;
+        }
+        d->properties = props;
+        d->n_properties = doc->n_properties;
+    }
+    d->n_insertions = doc->n_insertions;
+    d->n_deletions = doc->n_deletions;
+    d->n_comments = doc->n_comments;
+    /* the record lives in the document's arena, which is about to be freed */
+    if (doc->meta && !(d->meta = copy_meta(a, doc->meta)))
+        return QMS_ENOMEM;
+    return bad ? QMS_ENOMEM : 0;
+}
+
+/* ---------------------------------------------------------------- workers */
+
+static void note_failure(struct qms_run *run, size_t doc, size_t plugin)
+{
+    pthread_mutex_lock(&run->lock);
+    if (!run->failed || doc < run->fail_doc || (doc == run->fail_doc && plugin < run->fail_plugin)) {
+        run->failed = 1;
+        run->fail_doc = doc;
+        run->fail_plugin = plugin;
+    }
+    pthread_mutex_unlock(&run->lock);
+}
+
+static void process_one(struct qms_run *run, size_t index, struct qms_arena *arena)
+{
+    struct qms_engine *e = run->e;
+    const struct qms_input *input = &run->in->docs[index];
+    struct qms_digest *d = &run->digests[index];
+    struct qms_job job = {run, index, input->display_path, arena, NULL};
+
+    d->path = qms_arena_strdup(arena, input->display_path ? input->display_path : "");
+    d->format = input->format;
+    job.pdata = qms_arena_alloc(arena, (e->n_plugins ? e->n_plugins : 1) * sizeof *job.pdata);
+    if (!d->path || !job.pdata) {
+        pthread_mutex_lock(&run->lock);
+        run->oom = 1;
+        pthread_mutex_unlock(&run->lock);
+        return;
+    }
+    if (d->path)
+        job.display_path = d->path;
+    d->reserved[0] = job.pdata;
+
+    struct qms_doc *doc = NULL;
+    struct qms_err err = {{0}};
+    int rc = qms_read_file(&doc, input->fs_path, job.display_path, &run->limits, &err);
+    if (rc < 0 || !doc) {
+        d->unreadable = 1;
+        if (!err.msg[0])
+            snprintf(err.msg, sizeof err.msg, "error %d", rc);
+        run->reasons[index] = copy_line(arena, err.msg, sizeof err.msg);
+        char message[QMS_ERRBUF_SIZE + 32];
+        snprintf(message, sizeof message, "cannot read: %s", err.msg);
+        enum qms_severity sev = qms_engine_rule_severity(e, "core/unreadable");
+        if (sev != QMS_SEV_OFF) {
+            struct qms_location loc = {0};
+            pthread_mutex_lock(&run->lock);
+            push_finding(run, "core/unreadable", sev, message, job.display_path, &loc, NULL, "core");
+            pthread_mutex_unlock(&run->lock);
+        }
+        return;
+    }
+    if (e->meta_opts) {
+        /* extract: plugins compare the normalized record instead of re-parsing */
+        const struct qms_meta *meta = NULL;
+        struct qms_err merr = {{0}};
+        if (qms_meta_extract(&meta, doc, qms_doc_arena(doc), e->meta_opts, &merr) == 0)
+            doc->meta = meta;
+        else if (e->verbose)
+            fprintf(stderr, "qmslint: %s: no metadata: %s\n", job.display_path, merr.msg);
+    }
+    for (size_t p = 0; p < e->n_plugins; p++) {
+        struct qms_plugin_slot *s = &e->plugins[p];
+        if (!s->pub.desc->check_doc)
+            continue;
+        struct qms_host host = {e, p, run, &job};
+        if (s->pub.desc->check_doc(s->state, &qms_host_api_table, &host, doc) < 0)
+            note_failure(run, index, p);
+    }
+    if (build_digest(d, arena, doc) < 0) {
+        pthread_mutex_lock(&run->lock);
+        run->oom = 1;
+        pthread_mutex_unlock(&run->lock);
+    }
+    qms_doc_free(doc);
+}
+
+struct worker {
+    struct qms_run *run;
+    struct qms_arena *arena;
+    pthread_t thread;
+    int started;
+};
+
+static void *worker_main(void *payload)
+{
+    struct worker *w = payload;
+    struct qms_run *run = w->run;
+    for (;;) {
+        pthread_mutex_lock(&run->lock);
+        if (run->next >= run->in->n_docs || run->oom) {
+            pthread_mutex_unlock(&run->lock);
+            break;
+        }
+        size_t index = run->next++;
+        pthread_mutex_unlock(&run->lock);
+        process_one(run, index, w->arena);
+        pthread_mutex_lock(&run->lock);
+        run->done++;
+        pthread_cond_signal(&run->progress);
+        pthread_mutex_unlock(&run->lock);
+    }
+    return NULL;
+}
+
+static unsigned job_count(const struct qms_engine *e, size_t n_docs)
+{
+    long n = e->jobs ? (long)e->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        n = 1;
+    if ((unsigned long)n > MAX_JOBS)
+        n = MAX_JOBS;
+    if ((size_t)n > n_docs)
+        n = n_docs ? (long)n_docs : 1;
+    return (unsigned)n;
+}
+
+/* Runs the pool; the calling thread shows progress (after 1 s, when asked) until it is done. */
+static int run_pool(struct qms_run *run, struct worker *workers, unsigned n_workers, double start)
+{
+    unsigned started = 0;
+    for (unsigned i = 0; i < n_workers; i++) {
+        workers[i].run = run;
+        if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) == 0) {
+            workers[i].started = 1;
+            started++;
+        }
+    }
+    if (!started) {
+        /* no threads to be had: do the work here */
+        worker_main(&workers[0]);
+        return 0;
+    }
+    size_t total = run->in->n_docs;
+    int shown = 0;
+    pthread_mutex_lock(&run->lock);
+    while (run->done < total && !(run->oom && run->done >= run->next)) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 200 * 1000 * 1000;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&run->progress, &run->lock, &until);
+        if (run->e->progress && now_seconds() - start >= 1.0) {
+            fprintf(stderr, "\rqmslint: read %zu/%zu documents", run->done, total);
+            fflush(stderr);
+            shown = 1;
+        }
+    }
+    pthread_mutex_unlock(&run->lock);
+    for (unsigned i = 0; i < n_workers; i++)
+        if (workers[i].started)
+            pthread_join(workers[i].thread, NULL);
+    if (shown) {
+        fprintf(stderr, "\r%60s\r", "");
+        fflush(stderr);
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- sorting and results */
+
+static int cmp_opt(const char *a, const char *b)
+{
+    if (!a || !b)
+        return (a != NULL) - (b != NULL);
+    return strcmp(a, b);
+}
+
+static int cmp_u32(uint32_t a, uint32_t b) { return (a > b) - (a < b); }
+
+static int finding_cmp(const void *pa, const void *pb)
+{
+    const struct qms_finding *a = pa, *b = pb;
+    int c;
+    if ((c = strcmp(a->path, b->path)))
+        return c;
+    if ((c = cmp_u32(a->line, b->line)))
+        return c;
+    if ((c = cmp_u32(a->block, b->block)))
+        return c;
+    if ((c = cmp_u32(a->column, b->column)))
+        return c;
+    if ((c = cmp_opt(a->part, b->part)))
+        return c;
+    if ((c = strcmp(a->rule_id, b->rule_id)))
+        return c;
+    if ((c = strcmp(a->message, b->message)))
+        return c;
+    if ((c = cmp_u32(a->severity, b->severity)))
+        return c;
+    if ((c = cmp_opt(a->key, b->key)))
+        return c;
+    return cmp_opt(a->section, b->section);
+}
+
+static int digest_cmp(const void *pa, const void *pb)
+{
+    const struct qms_digest *a = pa, *b = pb;
+    return strcmp(a->path ? a->path : "", b->path ? b->path : "");
+}
+
+void qms_result_free(struct qms_result *r)
+{
+    if (!r)
+        return;
+    struct result_impl *impl = (struct result_impl *)r;
+    free(r->findings);
+    free(r->docs);
+    qms_arena_free(impl->arena);
+    free(impl);
+}
+
+static int build_summaries(struct qms_result *r, struct qms_arena *a, const struct qms_run *run,
+                           const size_t *order)
+{
+    size_t n = run->in->n_docs;
+    r->docs = calloc(n ? n : 1, sizeof *r->docs);
+    if (!r->docs)
+        return QMS_ENOMEM;
+    for (size_t k = 0; k < n; k++) {
+        const struct qms_digest *d = &run->digests[k];
+        struct qms_doc_summary *s = &r->docs[k];
+        size_t src = order[k];
+        s->path = qms_arena_strdup(a, d->path ? d->path : "");
+        s->format = d->format;
+        s->title = d->title ? qms_arena_strdup(a, d->title) : NULL;
+        s->unreadable = (int)d->unreadable;
+        s->reason = run->reasons[src] ? qms_arena_strdup(a, run->reasons[src]) : NULL;
+        s->meta = d->meta ? copy_meta(a, d->meta) : NULL;
+        if ((d->meta && !s->meta) || !s->path || (d->title && !s->title) || (run->reasons[src] && !s->reason))
+            return QMS_ENOMEM;
+    }
+    r->n_docs = n;
+    return 0;
+}
+
+int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct qms_result **out,
+                   struct qms_err *err)
+{
+    if (!out)
+        return qms_err_set(err, QMS_EUSAGE, "qms_engine_run: no output");
+    *out = NULL;
+    if (!e || !inputs)
+        return qms_err_set(err, QMS_EUSAGE, "qms_engine_run: no engine or inputs");
+    double start = now_seconds();
+    size_t n = inputs->n_docs;
+
+    struct qms_run run;
+    memset(&run, 0, sizeof run);
+    run.e = e;
+    run.in = inputs;
+    if (e->cfg)
+        run.limits = e->cfg->limits;
+    else
+        qms_limits_default(&run.limits);
+    pthread_mutex_init(&run.lock, NULL);
+    pthread_cond_init(&run.progress, NULL);
+
+    unsigned n_workers = job_count(e, n);
+    struct worker *workers = calloc(n_workers, sizeof *workers);
+    struct result_impl *impl = calloc(1, sizeof *impl);
+    size_t *order = calloc(n ? n : 1, sizeof *order);
+    run.digests = calloc(n ? n : 1, sizeof *run.digests);
+    run.reasons = calloc(n ? n : 1, sizeof *run.reasons);
+    run.farena = qms_arena_new(0);
+    int rc = 0;
+    if (!workers || !impl || !order || !run.digests || !run.reasons || !run.farena)
+        rc = qms_err_set(err, QMS_ENOMEM, "out of memory");
+    for (unsigned i = 0; rc == 0 && i < n_workers; i++)
+        if (!(workers[i].arena = qms_arena_new(0)))
+            rc = qms_err_set(err, QMS_ENOMEM, "out of memory");
+
+    if (rc == 0 && n)
+        run_pool(&run, workers, n_workers, start);
+    if (rc == 0 && run.oom)
+        rc = qms_err_set(err, QMS_ENOMEM, "out of memory while checking documents");
+
+    /* check_set sees digests sorted by path; `order` remembers where each came from */
+    if (rc == 0) {
+        for (size_t i = 0; i < n; i++)
+            run.digests[i].reserved[1] = (void *)(uintptr_t)i;
+        qsort(run.digests, n, sizeof *run.digests, digest_cmp);
+        for (size_t i = 0; i < n; i++) {
+            order[i] = (size_t)(uintptr_t)run.digests[i].reserved[1];
+            run.digests[i].reserved[1] = NULL;
+        }
+        struct qms_set set = {run.digests, n, inputs->root};
+        for (size_t p = 0; p < e->n_plugins; p++) {
+            struct qms_plugin_slot *s = &e->plugins[p];
+            if (!s->pub.desc->check_set)
+                continue;
+            s->host.run = &run;
+            int prc = s->pub.desc->check_set(s->state, &qms_host_api_table, &s->host, &set);
+            s->host.run = NULL;
+            if (prc < 0 && !run.failed) {
+                run.failed = 2;
+                run.fail_plugin = p;
+            }
+        }
+        if (run.oom)
+            rc = qms_err_set(err, QMS_ENOMEM, "out of memory while checking the set");
+    }
+
+    if (rc == 0) {
+        impl->arena = run.farena;
+        run.farena = NULL;
+        struct qms_result *r = &impl->pub;
+        qsort(run.findings, run.n_findings, sizeof *run.findings, finding_cmp);
+        r->findings = run.findings;
+        r->n_findings = run.n_findings;
+        run.findings = NULL;
+        for (size_t i = 0; i < r->n_findings; i++)
+            r->counts[r->findings[i].severity & 3]++;
+        r->n_skipped = inputs->n_skipped;
+        if (build_summaries(r, impl->arena, &run, order) < 0)
+            rc = qms_err_set(err, QMS_ENOMEM, "out of memory");
+        r->seconds = now_seconds() - start;
+    }
+    if (rc == 0 && run.failed) {
+        const char *name = e->plugins[run.fail_plugin].pub.desc->name;
+        if (run.failed == 1)
+            rc = qms_err_set(err, QMS_EPLUGIN, "plugin %s failed on %s", name,
+                             inputs->docs[run.fail_doc].display_path);
+        else
+            rc = qms_err_set(err, QMS_EPLUGIN, "plugin %s failed in check_set", name);
+    }
+
+    for (unsigned i = 0; workers && i < n_workers; i++)
+        qms_arena_free(workers[i].arena);
+    free(workers);
+    free(order);
+    free(run.digests);
+    free(run.reasons);
+    free(run.findings);
+    qms_arena_free(run.farena);
+    pthread_cond_destroy(&run.progress);
+    pthread_mutex_destroy(&run.lock);
+    if (rc == 0 || rc == QMS_EPLUGIN) {
+        *out = &impl->pub; /* a failing plugin still leaves the others' findings */
+        return rc;
+    }
+    qms_result_free(impl ? &impl->pub : NULL);
+    return rc;
+}
