@@ -10,7 +10,7 @@
 #include <qmslint/model.h>
 
 #include "../src/errors.h"
-#include "../src/limits.h"
+#include "../src/caps.h"
 
 /* The format an extension implies (.md .markdown; .docx .docm .dotx .dotm; .odt .ott .fodt),
  * case-insensitive; QMS_FORMAT_UNKNOWN otherwise. */

@@ -8,7 +8,7 @@
 
 #include "arena.h"
 #include "errors.h"
-#include "limits.h"
+#include "caps.h"
 
 struct qms_rule_config {
     const char *id;                 /* "structure/heading-skip", or "structure/" + "*" for all of a plugin's rules */

@@ -445,7 +445,8 @@ static int dedupe(struct walk *w)
     }
     for (size_t i = 0; i < n; i++)
         ord[i] = (struct order){i, &o->docs[i], w->doc_ids[i]};
-    qsort(ord, n, sizeof *ord, order_by_id);
+    if (n > 1)
+        qsort(ord, n, sizeof *ord, order_by_id);
     int rc = 0;
     for (size_t i = 1; i < n; i++) {
         if (!id_eq(ord[i].id, ord[i - 1].id))
@@ -464,7 +465,8 @@ static int dedupe(struct walk *w)
     }
     for (size_t i = 0; i < n; i++)
         ord[i] = (struct order){i, &o->docs[i], w->doc_ids[i]};
-    qsort(ord, n, sizeof *ord, order_by_display);
+    if (n > 1)
+        qsort(ord, n, sizeof *ord, order_by_display);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         struct qms_input *in = &o->docs[ord[i].index];

@@ -6,7 +6,7 @@
 
 #include "arena.h"
 #include "errors.h"
-#include "limits.h"
+#include "caps.h"
 
 struct qms_docb {
     struct qms_arena *arena;

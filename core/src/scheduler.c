@@ -632,7 +632,8 @@ int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct
     if (rc == 0) {
         for (size_t i = 0; i < n; i++)
             run.digests[i].reserved[1] = (void *)(uintptr_t)i;
-        qsort(run.digests, n, sizeof *run.digests, digest_cmp);
+        if (n > 1)
+            qsort(run.digests, n, sizeof *run.digests, digest_cmp);
         for (size_t i = 0; i < n; i++) {
             order[i] = (size_t)(uintptr_t)run.digests[i].reserved[1];
             run.digests[i].reserved[1] = NULL;
@@ -658,7 +659,8 @@ int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct
         impl->arena = run.farena;
         run.farena = NULL;
         struct qms_result *r = &impl->pub;
-        qsort(run.findings, run.n_findings, sizeof *run.findings, finding_cmp);
+        if (run.n_findings > 1)
+            qsort(run.findings, run.n_findings, sizeof *run.findings, finding_cmp);
         r->findings = run.findings;
         r->n_findings = run.n_findings;
         run.findings = NULL;

@@ -8,7 +8,7 @@
 #include <libxml/xmlreader.h>
 
 #include "../../src/errors.h"
-#include "../../src/limits.h"
+#include "../../src/caps.h"
 
 struct qms_zip;
 

@@ -1,4 +1,4 @@
-#include "limits.h"
+#include "caps.h"
 
 void qms_limits_default(struct qms_limits *out)
 {

@@ -1,7 +1,7 @@
 /* Caps on hostile input. Defaults are generous for real documents and small for bombs;
  * every one can be overridden in .qmslint.yml under `limits:`. */
-#ifndef QMS_LIMITS_H
-#define QMS_LIMITS_H
+#ifndef QMS_CAPS_H
+#define QMS_CAPS_H
 
 #include <stddef.h>
 #include <stdint.h>

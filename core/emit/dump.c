@@ -1,0 +1,502 @@
+/* `qmslint dump FILE`: the document model as loaded, as text (one item per line) or JSON. */
+#include "emit.h"
+
+#include <string.h>
+
+static const char *block_kind_name(enum qms_block_kind k)
+{
+    switch (k) {
+    case QMS_BLOCK_TITLE: return "title";
+    case QMS_BLOCK_HEADING: return "heading";
+    case QMS_BLOCK_PARAGRAPH: return "paragraph";
+    case QMS_BLOCK_LIST_ITEM: return "list-item";
+    case QMS_BLOCK_TABLE_CELL: return "table-cell";
+    case QMS_BLOCK_HEADER: return "header";
+    case QMS_BLOCK_FOOTER: return "footer";
+    case QMS_BLOCK_NOTE: return "note";
+    case QMS_BLOCK_COMMENT: return "comment";
+    case QMS_BLOCK_TEXT_BOX: return "text-box";
+    case QMS_BLOCK_QUOTE: return "quote";
+    case QMS_BLOCK_CODE: return "code";
+    case QMS_BLOCK_MARKUP_COMMENT: return "markup-comment";
+    }
+    return "unknown";
+}
+
+static const char *link_kind_name(enum qms_link_kind k)
+{
+    switch (k) {
+    case QMS_LINK_HYPERLINK: return "hyperlink";
+    case QMS_LINK_AUTOLINK: return "autolink";
+    case QMS_LINK_REFERENCE: return "reference";
+    case QMS_LINK_IMAGE: return "image";
+    case QMS_LINK_XREF_FIELD: return "xref-field";
+    case QMS_LINK_BOOKMARK_REF: return "bookmark-ref";
+    case QMS_LINK_WIKILINK: return "wikilink";
+    }
+    return "unknown";
+}
+
+static const char *target_kind_name(enum qms_target_kind k)
+{
+    switch (k) {
+    case QMS_TARGET_URL: return "url";
+    case QMS_TARGET_FILE: return "file";
+    case QMS_TARGET_ANCHOR: return "anchor";
+    case QMS_TARGET_NAME: return "name";
+    }
+    return "unknown";
+}
+
+static const char *anchor_kind_name(enum qms_anchor_kind k)
+{
+    switch (k) {
+    case QMS_ANCHOR_HEADING: return "heading";
+    case QMS_ANCHOR_BOOKMARK: return "bookmark";
+    case QMS_ANCHOR_EXPLICIT: return "explicit";
+    }
+    return "unknown";
+}
+
+static const char *prop_source_name(enum qms_prop_source s)
+{
+    switch (s) {
+    case QMS_PROP_FRONT_MATTER: return "front-matter";
+    case QMS_PROP_CORE: return "core";
+    case QMS_PROP_CUSTOM: return "custom";
+    case QMS_PROP_APP: return "app";
+    case QMS_PROP_ODT_META: return "odt-meta";
+    case QMS_PROP_ODT_USER: return "odt-user";
+    }
+    return "unknown";
+}
+
+static const char *review_kind_name(enum qms_review_kind k)
+{
+    switch (k) {
+    case QMS_REVIEW_INSERTION: return "insertion";
+    case QMS_REVIEW_DELETION: return "deletion";
+    case QMS_REVIEW_FORMAT_CHANGE: return "format-change";
+    case QMS_REVIEW_COMMENT: return "comment";
+    }
+    return "unknown";
+}
+
+static const char *field_kind_name(enum qms_field_kind k)
+{
+    switch (k) {
+    case QMS_FIELD_CONTENT_CONTROL: return "content-control";
+    case QMS_FIELD_DOCPROPERTY: return "docproperty";
+    case QMS_FIELD_INSTRUCTION: return "instruction";
+    case QMS_FIELD_VARIABLE: return "variable";
+    }
+    return "unknown";
+}
+
+struct flag_name {
+    uint32_t bit;
+    const char *name;
+};
+
+static const struct flag_name block_flags[] = {
+    {QMS_BLOCK_IN_TABLE, "in-table"},
+    {QMS_BLOCK_SETEXT, "setext"},
+    {QMS_BLOCK_NESTED, "nested"},
+    {QMS_BLOCK_FRONT_MATTER, "front-matter"},
+};
+
+static const struct flag_name doc_flags[] = {
+    {QMS_DOC_MACRO_ENABLED, "macro-enabled"},
+    {QMS_DOC_TEMPLATE, "template"},
+    {QMS_DOC_STRICT_OOXML, "strict-ooxml"},
+    {QMS_DOC_FLAT_XML, "flat-xml"},
+    {QMS_DOC_HAS_FRONT_MATTER, "front-matter"},
+};
+
+#define N_FLAGS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- text ---- */
+
+/* A double-quoted string with C escapes; control characters, C1 controls and invalid bytes
+ * escaped so the dump is safe on a terminal and shows exactly what was read. NULL: -. */
+static void text_quoted(FILE *out, const char *s)
+{
+    if (!s) {
+        fputc('-', out);
+        return;
+    }
+    size_t len = strlen(s);
+    fputc('"', out);
+    for (size_t i = 0; i < len;) {
+        unsigned long cp;
+        size_t n = qms_utf8_next(s + i, len - i, &cp);
+        if (cp == '"' || cp == '\\')
+            fprintf(out, "\\%c", (char)cp);
+        else if (cp == '\n')
+            fputs("\\n", out);
+        else if (cp == '\t')
+            fputs("\\t", out);
+        else if (cp == '\r')
+            fputs("\\r", out);
+        else if (cp < 0x20 || cp == 0x7F || (cp == 0xFFFD && n == 1))
+            fprintf(out, "\\x%02x", (unsigned char)s[i]);
+        else if (cp >= 0x80 && cp <= 0x9F)
+            fprintf(out, "\\u%04lx", cp);
+        else
+            fwrite(s + i, 1, n, out);
+        i += n;
+    }
+    fputc('"', out);
+}
+
+/* A short identifier-like value (a property type) unquoted, anything unusual as '?'. */
+static void text_word(FILE *out, const char *s)
+{
+    for (size_t i = 0; s[i] && i < 64; i++) {
+        char c = s[i];
+        int plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == ':' || c == '.';
+        fputc(plain ? c : '?', out);
+    }
+}
+
+static void text_loc(FILE *out, const struct qms_location *loc)
+{
+    fputs(" at ", out);
+    if (loc->part) {
+        text_quoted(out, loc->part);
+        if (loc->block)
+            fprintf(out, ":\xC2\xB6%u", (unsigned)loc->block);
+        if (loc->line)
+            fprintf(out, "@%u:%u", (unsigned)loc->line, (unsigned)loc->column);
+    } else if (loc->line) {
+        fprintf(out, "%u:%u", (unsigned)loc->line, (unsigned)loc->column);
+    } else {
+        fputc('-', out);
+    }
+}
+
+static void text_flags(FILE *out, uint32_t flags, const struct flag_name *names, size_t n)
+{
+    int first = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!(flags & names[i].bit))
+            continue;
+        fprintf(out, "%s%s", first ? " flags=" : ",", names[i].name);
+        first = 0;
+    }
+}
+
+int qms_emit_dump_text(FILE *out, const struct qms_doc *doc)
+{
+    fputs("document ", out);
+    text_quoted(out, doc->path);
+    fprintf(out, " format=%s", qms_emit_format_name(doc->format));
+    text_flags(out, doc->flags, doc_flags, N_FLAGS(doc_flags));
+    fputc('\n', out);
+    fprintf(out,
+            "counts blocks=%zu tables=%zu links=%zu anchors=%zu properties=%zu review=%zu "
+            "fields=%zu insertions=%u deletions=%u format-changes=%u comments=%u\n",
+            doc->n_blocks, doc->n_tables, doc->n_links, doc->n_anchors, doc->n_properties,
+            doc->n_review, doc->n_fields, (unsigned)doc->n_insertions,
+            (unsigned)doc->n_deletions, (unsigned)doc->n_format_changes,
+            (unsigned)doc->n_comments);
+
+    for (size_t i = 0; i < doc->n_blocks; i++) {
+        const struct qms_block *b = &doc->blocks[i];
+        fprintf(out, "block %zu %s", i, block_kind_name(b->kind));
+        if (b->level)
+            fprintf(out, " level=%u", (unsigned)b->level);
+        if (b->table >= 0)
+            fprintf(out, " table=%d row=%d col=%d", (int)b->table, (int)b->row, (int)b->col);
+        if (b->style) {
+            fputs(" style=", out);
+            text_quoted(out, b->style);
+        }
+        text_flags(out, b->flags, block_flags, N_FLAGS(block_flags));
+        text_loc(out, &b->loc);
+        if (b->loc.section) {
+            fputs(" section=", out);
+            text_quoted(out, b->loc.section);
+        }
+        fputc(' ', out);
+        text_quoted(out, b->text);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < doc->n_tables; i++) {
+        const struct qms_table *t = &doc->tables[i];
+        fprintf(out, "table %zu rows=%u cols=%u cells=%zu", i, (unsigned)t->n_rows,
+                (unsigned)t->n_cols, t->n_cells);
+        if (t->parent >= 0)
+            fprintf(out, " parent=%d", (int)t->parent);
+        text_loc(out, &t->loc);
+        fputc('\n', out);
+        for (size_t c = 0; c < t->n_cells; c++) {
+            const struct qms_cell *cell = &t->cells[c];
+            fprintf(out, "  cell %u,%u", (unsigned)cell->row, (unsigned)cell->col);
+            if (cell->row_span > 1 || cell->col_span > 1)
+                fprintf(out, " span=%ux%u", (unsigned)cell->row_span, (unsigned)cell->col_span);
+            if (cell->header)
+                fputs(" header", out);
+            text_loc(out, &cell->loc);
+            fputc(' ', out);
+            text_quoted(out, cell->text);
+            fputc('\n', out);
+        }
+    }
+    for (size_t i = 0; i < doc->n_links; i++) {
+        const struct qms_link *l = &doc->links[i];
+        fprintf(out, "link %zu %s %s target=", i, link_kind_name(l->kind),
+                target_kind_name(l->target_kind));
+        text_quoted(out, l->target);
+        if (l->anchor) {
+            fputs(" anchor=", out);
+            text_quoted(out, l->anchor);
+        }
+        text_loc(out, &l->loc);
+        fputc(' ', out);
+        text_quoted(out, l->text);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < doc->n_anchors; i++) {
+        const struct qms_anchor *a = &doc->anchors[i];
+        fprintf(out, "anchor %zu %s ", i, anchor_kind_name(a->kind));
+        text_quoted(out, a->name);
+        text_loc(out, &a->loc);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < doc->n_properties; i++) {
+        const struct qms_property *p = &doc->properties[i];
+        fprintf(out, "property %zu %s ", i, prop_source_name(p->source));
+        text_quoted(out, p->name);
+        fputs(" = ", out);
+        text_quoted(out, p->value);
+        if (p->type) {
+            fputs(" type=", out);
+            text_word(out, p->type);
+        }
+        text_loc(out, &p->loc);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < doc->n_review; i++) {
+        const struct qms_review_item *r = &doc->review[i];
+        fprintf(out, "review %zu %s author=", i, review_kind_name(r->kind));
+        text_quoted(out, r->author);
+        fputs(" date=", out);
+        text_quoted(out, r->date);
+        text_loc(out, &r->loc);
+        fputc(' ', out);
+        text_quoted(out, r->text);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < doc->n_fields; i++) {
+        const struct qms_field *f = &doc->fields[i];
+        fprintf(out, "field %zu %s name=", i, field_kind_name(f->kind));
+        text_quoted(out, f->name);
+        if (f->alias) {
+            fputs(" alias=", out);
+            text_quoted(out, f->alias);
+        }
+        if (f->instruction) {
+            fputs(" instruction=", out);
+            text_quoted(out, f->instruction);
+        }
+        text_loc(out, &f->loc);
+        fputc(' ', out);
+        text_quoted(out, f->value);
+        fputc('\n', out);
+    }
+    fputs(doc->meta ? "metadata (not printed yet)\n" : "metadata none\n", out);
+    return ferror(out) ? QMS_EIO : 0;
+}
+
+/* ---- json ---- */
+
+static void json_loc(FILE *out, const struct qms_location *loc)
+{
+    fputs("\"location\": {\"part\": ", out);
+    qms_json_string(out, loc->part);
+    if (loc->line)
+        fprintf(out, ", \"line\": %u", (unsigned)loc->line);
+    else
+        fputs(", \"line\": null", out);
+    if (loc->column)
+        fprintf(out, ", \"column\": %u", (unsigned)loc->column);
+    else
+        fputs(", \"column\": null", out);
+    if (loc->block)
+        fprintf(out, ", \"block\": %u", (unsigned)loc->block);
+    else
+        fputs(", \"block\": null", out);
+    fputs(", \"section\": ", out);
+    qms_json_string(out, loc->section);
+    fputc('}', out);
+}
+
+static void json_flags(FILE *out, uint32_t flags, const struct flag_name *names, size_t n)
+{
+    int first = 1;
+    fputc('[', out);
+    for (size_t i = 0; i < n; i++) {
+        if (!(flags & names[i].bit))
+            continue;
+        fprintf(out, "%s\"%s\"", first ? "" : ", ", names[i].name);
+        first = 0;
+    }
+    fputc(']', out);
+}
+
+/* Opens a JSON array member: `"name": [` and the separator logic for its items. */
+static void json_array_open(FILE *out, const char *name)
+{
+    fprintf(out, ",\n  \"%s\": [", name);
+}
+
+static void json_item_sep(FILE *out, size_t i)
+{
+    fputs(i ? ",\n    " : "\n    ", out);
+}
+
+static void json_array_close(FILE *out, size_t n)
+{
+    fputs(n ? "\n  ]" : "]", out);
+}
+
+int qms_emit_dump_json(FILE *out, const struct qms_doc *doc)
+{
+    fputs("{\n  \"schema_version\": 1,\n  \"path\": ", out);
+    qms_json_string(out, doc->path);
+    fprintf(out, ",\n  \"format\": \"%s\",\n  \"flags\": ", qms_emit_format_name(doc->format));
+    json_flags(out, doc->flags, doc_flags, N_FLAGS(doc_flags));
+    fprintf(out,
+            ",\n  \"review_counts\": {\"insertions\": %u, \"deletions\": %u, "
+            "\"format_changes\": %u, \"comments\": %u}",
+            (unsigned)doc->n_insertions, (unsigned)doc->n_deletions,
+            (unsigned)doc->n_format_changes, (unsigned)doc->n_comments);
+    /* The normalized metadata record lands with the metadata engine. */
+    fputs(",\n  \"metadata\": null", out);
+
+    json_array_open(out, "blocks");
+    for (size_t i = 0; i < doc->n_blocks; i++) {
+        const struct qms_block *b = &doc->blocks[i];
+        json_item_sep(out, i);
+        fprintf(out, "{\"kind\": \"%s\", \"level\": %u, \"text\": ", block_kind_name(b->kind),
+                (unsigned)b->level);
+        qms_json_string(out, b->text);
+        fputs(", \"style\": ", out);
+        qms_json_string(out, b->style);
+        fprintf(out, ", \"table\": %d, \"row\": %d, \"col\": %d, \"flags\": ", (int)b->table,
+                (int)b->row, (int)b->col);
+        json_flags(out, b->flags, block_flags, N_FLAGS(block_flags));
+        fputs(", ", out);
+        json_loc(out, &b->loc);
+        fputc('}', out);
+    }
+    json_array_close(out, doc->n_blocks);
+
+    json_array_open(out, "tables");
+    for (size_t i = 0; i < doc->n_tables; i++) {
+        const struct qms_table *t = &doc->tables[i];
+        json_item_sep(out, i);
+        fprintf(out, "{\"rows\": %u, \"cols\": %u, \"parent\": %d, ", (unsigned)t->n_rows,
+                (unsigned)t->n_cols, (int)t->parent);
+        json_loc(out, &t->loc);
+        fputs(", \"cells\": [", out);
+        for (size_t c = 0; c < t->n_cells; c++) {
+            const struct qms_cell *cell = &t->cells[c];
+            fprintf(out,
+                    "%s{\"row\": %u, \"col\": %u, \"row_span\": %u, \"col_span\": %u, "
+                    "\"header\": %s, \"text\": ",
+                    c ? ",\n      " : "\n      ", (unsigned)cell->row, (unsigned)cell->col,
+                    (unsigned)cell->row_span, (unsigned)cell->col_span,
+                    cell->header ? "true" : "false");
+            qms_json_string(out, cell->text);
+            fputs(", ", out);
+            json_loc(out, &cell->loc);
+            fputc('}', out);
+        }
+        fputs(t->n_cells ? "\n    ]}" : "]}", out);
+    }
+    json_array_close(out, doc->n_tables);
+
+    json_array_open(out, "links");
+    for (size_t i = 0; i < doc->n_links; i++) {
+        const struct qms_link *l = &doc->links[i];
+        json_item_sep(out, i);
+        fprintf(out, "{\"kind\": \"%s\", \"target_kind\": \"%s\", \"target\": ",
+                link_kind_name(l->kind), target_kind_name(l->target_kind));
+        qms_json_string(out, l->target);
+        fputs(", \"anchor\": ", out);
+        qms_json_string(out, l->anchor);
+        fputs(", \"text\": ", out);
+        qms_json_string(out, l->text);
+        fputs(", ", out);
+        json_loc(out, &l->loc);
+        fputc('}', out);
+    }
+    json_array_close(out, doc->n_links);
+
+    json_array_open(out, "anchors");
+    for (size_t i = 0; i < doc->n_anchors; i++) {
+        const struct qms_anchor *a = &doc->anchors[i];
+        json_item_sep(out, i);
+        fprintf(out, "{\"kind\": \"%s\", \"name\": ", anchor_kind_name(a->kind));
+        qms_json_string(out, a->name);
+        fputs(", ", out);
+        json_loc(out, &a->loc);
+        fputc('}', out);
+    }
+    json_array_close(out, doc->n_anchors);
+
+    json_array_open(out, "properties");
+    for (size_t i = 0; i < doc->n_properties; i++) {
+        const struct qms_property *p = &doc->properties[i];
+        json_item_sep(out, i);
+        fprintf(out, "{\"source\": \"%s\", \"name\": ", prop_source_name(p->source));
+        qms_json_string(out, p->name);
+        fputs(", \"value\": ", out);
+        qms_json_string(out, p->value);
+        fputs(", \"type\": ", out);
+        qms_json_string(out, p->type);
+        fputs(", ", out);
+        json_loc(out, &p->loc);
+        fputc('}', out);
+    }
+    json_array_close(out, doc->n_properties);
+
+    json_array_open(out, "review");
+    for (size_t i = 0; i < doc->n_review; i++) {
+        const struct qms_review_item *r = &doc->review[i];
+        json_item_sep(out, i);
+        fprintf(out, "{\"kind\": \"%s\", \"author\": ", review_kind_name(r->kind));
+        qms_json_string(out, r->author);
+        fputs(", \"date\": ", out);
+        qms_json_string(out, r->date);
+        fputs(", \"text\": ", out);
+        qms_json_string(out, r->text);
+        fputs(", ", out);
+        json_loc(out, &r->loc);
+        fputc('}', out);
+    }
+    json_array_close(out, doc->n_review);
+
+    json_array_open(out, "fields");
+    for (size_t i = 0; i < doc->n_fields; i++) {
+        const struct qms_field *f = &doc->fields[i];
+        json_item_sep(out, i);
+        fprintf(out, "{\"kind\": \"%s\", \"name\": ", field_kind_name(f->kind));
+        qms_json_string(out, f->name);
+        fputs(", \"alias\": ", out);
+        qms_json_string(out, f->alias);
+        fputs(", \"instruction\": ", out);
+        qms_json_string(out, f->instruction);
+        fputs(", \"value\": ", out);
+        qms_json_string(out, f->value);
+        fputs(", ", out);
+        json_loc(out, &f->loc);
+        fputc('}', out);
+    }
+    json_array_close(out, doc->n_fields);
+    fputs("\n}\n", out);
+    return ferror(out) ? QMS_EIO : 0;
+}

@@ -1,0 +1,184 @@
+/* The `json` output of `qmslint check`: schema version 1, documented in docs/output-json.md.
+ * Deterministic: no timings, documents and findings in the result's sorted order. */
+#include "emit.h"
+
+#include <string.h>
+
+#define JSON_SCHEMA_VERSION 1
+
+const char *qms_emit_format_name(enum qms_format f)
+{
+    switch (f) {
+    case QMS_FORMAT_MARKDOWN:
+        return "markdown";
+    case QMS_FORMAT_DOCX:
+        return "docx";
+    case QMS_FORMAT_ODT:
+        return "odt";
+    case QMS_FORMAT_UNKNOWN:
+        break;
+    }
+    return "unknown";
+}
+
+size_t qms_utf8_next(const char *str, size_t len, unsigned long *out_cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    unsigned long cp;
+    size_t n;
+    *out_cp = 0xFFFD;
+    if (s[0] < 0x80) {
+        *out_cp = s[0];
+        return 1;
+    } else if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+        n = 2;
+        cp = s[0] & 0x1Fu;
+    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        n = 3;
+        cp = s[0] & 0x0Fu;
+    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        n = 4;
+        cp = s[0] & 0x07u;
+    } else {
+        return 1;
+    }
+    if (len < n)
+        return 1;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 1;
+        cp = (cp << 6) | (s[i] & 0x3Fu);
+    }
+    /* overlong forms, UTF-16 surrogates, beyond Unicode */
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 1;
+    *out_cp = cp;
+    return n;
+}
+
+void qms_json_string(FILE *out, const char *s)
+{
+    if (!s) {
+        fputs("null", out);
+        return;
+    }
+    size_t len = strlen(s);
+    fputc('"', out);
+    for (size_t i = 0; i < len;) {
+        unsigned long cp;
+        size_t n = qms_utf8_next(s + i, len - i, &cp);
+        switch (cp) {
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\r':
+            fputs("\\r", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
+        default:
+            if (cp < 0x20 || cp == 0x7F || cp == 0x2028 || cp == 0x2029)
+                fprintf(out, "\\u%04lx", cp);
+            else if (cp == 0xFFFD && n == 1)
+                fputs("\\ufffd", out); /* an invalid byte: JSON must stay valid UTF-8 */
+            else
+                fwrite(s + i, 1, n, out);
+        }
+        i += n;
+    }
+    fputc('"', out);
+}
+
+/* A location number, or null when unknown (0). */
+static void json_uint_or_null(FILE *out, uint32_t v)
+{
+    if (v)
+        fprintf(out, "%u", (unsigned)v);
+    else
+        fputs("null", out);
+}
+
+static const char *severity_word(enum qms_severity s)
+{
+    switch (s) {
+    case QMS_SEV_ERROR:
+        return "error";
+    case QMS_SEV_WARNING:
+        return "warning";
+    case QMS_SEV_INFO:
+        return "info";
+    case QMS_SEV_OFF:
+        break;
+    }
+    return "off";
+}
+
+static void emit_document(FILE *out, const struct qms_doc_summary *d)
+{
+    fputs("{\"path\": ", out);
+    qms_json_string(out, d->path ? d->path : "");
+    fprintf(out, ", \"format\": \"%s\", \"title\": ", qms_emit_format_name(d->format));
+    qms_json_string(out, d->title);
+    fprintf(out, ", \"unreadable\": %s, \"reason\": ", d->unreadable ? "true" : "false");
+    qms_json_string(out, d->reason);
+    /* The metadata record lands with the metadata engine; the key is reserved now. */
+    fputs(", \"metadata\": null}", out);
+}
+
+static void emit_finding(FILE *out, const struct qms_finding *f)
+{
+    fputs("{\"rule\": ", out);
+    qms_json_string(out, f->rule_id ? f->rule_id : "");
+    fprintf(out, ", \"severity\": \"%s\", \"message\": ", severity_word(f->severity));
+    qms_json_string(out, f->message ? f->message : "");
+    fputs(", \"path\": ", out);
+    qms_json_string(out, f->path ? f->path : "");
+    fputs(", \"location\": {\"part\": ", out);
+    qms_json_string(out, f->part);
+    fputs(", \"line\": ", out);
+    json_uint_or_null(out, f->line);
+    fputs(", \"column\": ", out);
+    json_uint_or_null(out, f->column);
+    fputs(", \"block\": ", out);
+    json_uint_or_null(out, f->block);
+    fputs(", \"section\": ", out);
+    qms_json_string(out, f->section);
+    fputs("}, \"plugin\": ", out);
+    qms_json_string(out, f->plugin);
+    fputs(", \"key\": ", out);
+    qms_json_string(out, f->key);
+    fputc('}', out);
+}
+
+int qms_emit_json(FILE *out, const struct qms_result *r, const struct qms_emit_opts *o)
+{
+    fprintf(out, "{\n  \"schema_version\": %d,\n", JSON_SCHEMA_VERSION);
+    fputs("  \"tool\": {\"name\": \"qmslint\", \"version\": ", out);
+    qms_json_string(out, o && o->tool_version ? o->tool_version : "");
+    fputs("},\n  \"documents\": [", out);
+    for (size_t i = 0; i < r->n_docs; i++) {
+        fputs(i ? ",\n    " : "\n    ", out);
+        emit_document(out, &r->docs[i]);
+    }
+    fputs(r->n_docs ? "\n  ],\n" : "],\n", out);
+    fputs("  \"findings\": [", out);
+    for (size_t i = 0; i < r->n_findings; i++) {
+        fputs(i ? ",\n    " : "\n    ", out);
+        emit_finding(out, &r->findings[i]);
+    }
+    fputs(r->n_findings ? "\n  ],\n" : "],\n", out);
+    fprintf(out,
+            "  \"summary\": {\"documents\": %zu, \"findings\": %zu, \"error\": %zu, "
+            "\"warning\": %zu, \"info\": %zu, \"skipped\": %zu}\n}\n",
+            r->n_docs, r->n_findings, r->counts[QMS_SEV_ERROR], r->counts[QMS_SEV_WARNING],
+            r->counts[QMS_SEV_INFO], r->n_skipped);
+    return ferror(out) ? QMS_EIO : 0;
+}
