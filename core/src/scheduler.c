@@ -11,8 +11,10 @@
 #include "arena.h"
 #include "doc.h"
 #include "engine_int.h"
+#include "guard.h"
 #include "meta.h"
 #include "reader.h"
+#include "suppress.h"
 
 #define MAX_JOBS 256u
 
@@ -47,6 +49,9 @@ struct qms_run {
     int oom;
     int failed;                     /* a check_doc returned < 0: the lowest (doc, plugin) wins */
     size_t fail_doc, fail_plugin;
+    int crashed;                    /* a check_doc faulted: the lowest (doc, plugin) wins */
+    size_t crash_doc, crash_plugin;
+    int crash_signal;
 };
 
 struct result_impl {
@@ -361,6 +366,21 @@ static void note_failure(struct qms_run *run, size_t doc, size_t plugin)
     pthread_mutex_unlock(&run->lock);
 }
 
+/* A plugin faulted in check_doc (guard.c recovered): disable it for the rest of the run. */
+static void note_crash(struct qms_run *run, size_t doc, size_t plugin, int sig)
+{
+    pthread_mutex_lock(&run->lock);
+    __atomic_store_n(&run->e->plugins[plugin].crashed, 1, __ATOMIC_RELEASE);
+    if (!run->crashed || doc < run->crash_doc ||
+        (doc == run->crash_doc && plugin < run->crash_plugin)) {
+        run->crashed = 1;
+        run->crash_doc = doc;
+        run->crash_plugin = plugin;
+        run->crash_signal = sig;
+    }
+    pthread_mutex_unlock(&run->lock);
+}
+
 static void process_one(struct qms_run *run, size_t index, struct qms_arena *arena)
 {
     struct qms_engine *e = run->e;
@@ -414,8 +434,30 @@ static void process_one(struct qms_run *run, size_t index, struct qms_arena *are
         if (!s->pub.desc->check_doc)
             continue;
         struct qms_host host = {e, p, run, &job};
-        if (s->pub.desc->check_doc(s->state, &qms_host_api_table, &host, doc) < 0)
+        if (__atomic_load_n(&s->crashed, __ATOMIC_ACQUIRE))
+            continue; /* faulted earlier in this run: its state is not to be trusted */
+        int sig = 0;
+        int prc = qms_guard_check_doc(s->pub.desc, s->state, &qms_host_api_table, &host, doc,
+                                      s->pub.desc->name, job.display_path, &sig);
+        if (prc == QMS_GUARD_CRASHED)
+            note_crash(run, index, p, sig);
+        else if (prc < 0)
             note_failure(run, index, p);
+    }
+    {
+        /* inline suppressions (gates): the comments die with the model, the directives stay */
+        const struct qms_suppress_list *sl = NULL;
+        int bad = qms_suppress_scan(&sl, doc, arena) < 0;
+        if (sl) {
+            pthread_mutex_lock(&run->lock);
+            d->reserved[2] = (void *)qms_suppress_copy(run->farena, sl, &bad);
+            pthread_mutex_unlock(&run->lock);
+        }
+        if (bad) {
+            pthread_mutex_lock(&run->lock);
+            run->oom = 1;
+            pthread_mutex_unlock(&run->lock);
+        }
     }
     if (build_digest(d, arena, doc) < 0) {
         pthread_mutex_lock(&run->lock);
@@ -436,6 +478,7 @@ static void *worker_main(void *payload)
 {
     struct worker *w = payload;
     struct qms_run *run = w->run;
+    qms_guard_thread_begin();
     for (;;) {
         pthread_mutex_lock(&run->lock);
         if (run->next >= run->in->n_docs || run->oom) {
@@ -450,6 +493,7 @@ static void *worker_main(void *payload)
         pthread_cond_signal(&run->progress);
         pthread_mutex_unlock(&run->lock);
     }
+    qms_guard_thread_end();
     return NULL;
 }
 
@@ -469,6 +513,7 @@ static unsigned job_count(const struct qms_engine *e, size_t n_docs)
 static int run_pool(struct qms_run *run, struct worker *workers, unsigned n_workers, double start)
 {
     unsigned started = 0;
+    qms_readers_init();
     for (unsigned i = 0; i < n_workers; i++) {
         workers[i].run = run;
         if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) == 0) {
@@ -580,6 +625,7 @@ static int build_summaries(struct qms_result *r, struct qms_arena *a, const stru
         s->unreadable = (int)d->unreadable;
         s->reason = run->reasons[src] ? qms_arena_strdup(a, run->reasons[src]) : NULL;
         s->meta = d->meta ? copy_meta(a, d->meta) : NULL;
+        s->suppress = d->reserved[2];
         if ((d->meta && !s->meta) || !s->path || (d->title && !s->title) || (run->reasons[src] && !s->reason))
             return QMS_ENOMEM;
     }
@@ -623,8 +669,11 @@ int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct
         if (!(workers[i].arena = qms_arena_new(0)))
             rc = qms_err_set(err, QMS_ENOMEM, "out of memory");
 
-    if (rc == 0 && n)
+    if (rc == 0 && n) {
+        qms_guard_install();
         run_pool(&run, workers, n_workers, start);
+        qms_guard_uninstall();
+    }
     if (rc == 0 && run.oom)
         rc = qms_err_set(err, QMS_ENOMEM, "out of memory while checking documents");
 
@@ -641,7 +690,7 @@ int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct
         struct qms_set set = {run.digests, n, inputs->root};
         for (size_t p = 0; p < e->n_plugins; p++) {
             struct qms_plugin_slot *s = &e->plugins[p];
-            if (!s->pub.desc->check_set)
+            if (!s->pub.desc->check_set || s->crashed)
                 continue;
             s->host.run = &run;
             int prc = s->pub.desc->check_set(s->state, &qms_host_api_table, &s->host, &set);
@@ -671,7 +720,15 @@ int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct
             rc = qms_err_set(err, QMS_ENOMEM, "out of memory");
         r->seconds = now_seconds() - start;
     }
-    if (rc == 0 && run.failed) {
+    if (rc == 0 && run.crashed) {
+        rc = qms_err_set(err, QMS_EPLUGIN,
+                         "plugin %s crashed (%s) in check_doc on %s; it was skipped for the "
+                         "rest of the run, so its findings are incomplete",
+                         e->plugins[run.crash_plugin].pub.desc->name,
+                         qms_guard_signal_name(run.crash_signal),
+                         inputs->docs[run.crash_doc].display_path
+                             ? inputs->docs[run.crash_doc].display_path : "?");
+    } else if (rc == 0 && run.failed) {
         const char *name = e->plugins[run.fail_plugin].pub.desc->name;
         if (run.failed == 1)
             rc = qms_err_set(err, QMS_EPLUGIN, "plugin %s failed on %s", name,
@@ -696,4 +753,58 @@ int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct
     }
     qms_result_free(impl ? &impl->pub : NULL);
     return rc;
+}
+
+/* ---------------------------------------------------------------- gates (issue 9) */
+
+char *qms_result_strdup(struct qms_result *r, const char *s)
+{
+    if (!r || !s)
+        return NULL;
+    return qms_arena_strdup(((struct result_impl *)r)->arena, s);
+}
+
+int qms_result_add_finding(struct qms_result *r, const char *rule_id, enum qms_severity sev,
+                           const char *message, const char *path,
+                           const struct qms_location *loc, const char *key, const char *plugin)
+{
+    struct result_impl *impl = (struct result_impl *)r;
+    if (!impl->arena && !(impl->arena = qms_arena_new(0)))
+        return QMS_ENOMEM;
+    struct qms_run run;
+    memset(&run, 0, sizeof run);
+    run.farena = impl->arena;
+    run.findings = r->findings;
+    run.n_findings = run.cap_findings = r->n_findings;
+    int rc = push_finding(&run, rule_id, sev, message, path, loc, key, plugin);
+    r->findings = run.findings;
+    r->n_findings = run.n_findings;
+    return rc;
+}
+
+void qms_result_filter(struct qms_result *r,
+                       int (*keep)(const struct qms_finding *f, void *payload), void *payload)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < r->n_findings; i++)
+        if (keep(&r->findings[i], payload))
+            r->findings[kept++] = r->findings[i];
+    r->n_findings = kept;
+}
+
+void qms_result_finish(struct qms_result *r)
+{
+    if (r->n_findings > 1)
+        qsort(r->findings, r->n_findings, sizeof *r->findings, finding_cmp);
+    memset(r->counts, 0, sizeof r->counts);
+    r->n_suppressed = r->n_waived = r->n_baselined = 0;
+    for (size_t i = 0; i < r->n_findings; i++) {
+        const struct qms_finding *f = &r->findings[i];
+        switch (f->suppressed) {
+        case QMS_SUPPRESS_INLINE: r->n_suppressed++; break;
+        case QMS_SUPPRESS_WAIVER: r->n_waived++; break;
+        case QMS_SUPPRESS_BASELINE: r->n_baselined++; break;
+        default: r->counts[f->severity & 3]++; break;
+        }
+    }
 }
