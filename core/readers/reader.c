@@ -9,6 +9,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+
+void qms_readers_init(void)
+{
+    /* libxml2 sets up its global tables lazily; done first from several threads at once it
+     * races (LeakSanitizer sees the lost tables). Doing it here, once, before any worker. */
+    xmlInitParser();
+}
+
 static int ext_is(const char *ext, const char *lit)
 {
     size_t n = strlen(lit);

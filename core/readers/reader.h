@@ -12,6 +12,10 @@
 #include "../src/errors.h"
 #include "../src/caps.h"
 
+/* Initializes the libraries the readers share (libxml2's parser state). Call once on the
+ * main thread before readers run on several threads; further calls do nothing. */
+void qms_readers_init(void);
+
 /* The format an extension implies (.md .markdown; .docx .docm .dotx .dotm; .odt .ott .fodt),
  * case-insensitive; QMS_FORMAT_UNKNOWN otherwise. */
 enum qms_format qms_format_from_path(const char *path);
