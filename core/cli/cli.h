@@ -17,6 +17,12 @@
 
 enum qms_cli_color { QMS_COLOR_AUTO = 0, QMS_COLOR_NEVER, QMS_COLOR_ALWAYS };
 
+/* One report of a run: --format F [--output FILE]. file NULL: standard output. */
+struct qms_cli_output {
+    const char *format;               /* "text", "json", "sarif", "junit", "gitlab" */
+    const char *file;
+};
+
 struct qms_cli_opts {
     const char *command;              /* "check", "dump", "rules", "plugins", "help" or NULL */
     const char **paths;               /* positional arguments after the command (heap array) */
@@ -33,6 +39,12 @@ struct qms_cli_opts {
     int32_t today;                    /* --today as days since 1970-01-01; 0: unset */
     int release, quiet, verbose, help, version;
     enum qms_cli_color color;
+    /* gates (issue 9) */
+    struct qms_cli_output *outputs;   /* every --format/--output pair in order (heap array) */
+    size_t n_outputs;
+    const char *baseline_path;        /* --baseline FILE */
+    const char *waivers_path;         /* --waivers FILE */
+    int changed;                      /* --changed: the paths are the changed files */
 };
 
 /* Parses argv (argv[0] is the program). Returns 0, or QMS_EUSAGE with the reason in err.
@@ -65,6 +77,29 @@ int qms_cli_check(const struct qms_cli_opts *o);
 int qms_cli_dump(const struct qms_cli_opts *o);
 int qms_cli_rules(const struct qms_cli_opts *o);
 int qms_cli_plugins(const struct qms_cli_opts *o);
+/* `qmslint baseline [PATH...]`: writes .qmslint-baseline.json (or --output FILE). */
+int qms_cli_baseline(const struct qms_cli_opts *o);
+/* `qmslint report [PATH...] --format html|md|csv|json|sarif [-o FILE]`: the gap report;
+ * `qmslint register [PATH...] --format md|csv|json [-o FILE]`: the document register.
+ * Exit 0 when written, 2 on a usage, config, plugin or write error (core/cli/report.c). */
+int qms_cli_report(const struct qms_cli_opts *o);
+int qms_cli_register(const struct qms_cli_opts *o);
+/* `qmslint dump`: extracts doc's metadata record (core/cli/dump_meta.c). *out: the vocabulary
+ * the record may point into; free it with qms_meta_opts_free after the dump (NULL when no
+ * rules folder exists). 0, or QMS_EXIT_ERROR after printing why labels.yml cannot load. */
+struct qms_doc;
+struct qms_meta_opts;
+int qms_cli_dump_meta(struct qms_meta_opts **out, struct qms_doc *doc,
+                      const struct qms_config *cfg, const struct qms_cli_opts *o);
+
+/* Writes `len` bytes, or what `write` produces, into `path` atomically: a temporary file in
+ * the same folder, flushed, then renamed into place. On failure no file is left behind and
+ * an existing one is untouched. 0 or QMS_EIO with the reason in err. */
+struct qms_cli_pending;
+int qms_cli_pending_open(struct qms_cli_pending **out, const char *path, FILE **out_file,
+                         struct qms_err *err);
+/* Closes and renames (commit = 1) or removes (commit = 0) the temporary file; frees p. */
+int qms_cli_pending_close(struct qms_cli_pending *p, int commit, struct qms_err *err);
 
 /* Dispatches a parsed command line; the whole program is `return qms_cli_main(argc, argv)`. */
 int qms_cli_main(int argc, char **argv);

@@ -30,13 +30,22 @@ void qms_cli_usage(FILE *out)
           "\n"
           "commands:\n"
           "  check [PATH...]   lint the document set (default: the current folder)\n"
+          "  baseline [PATH...] record today's findings in .qmslint-baseline.json\n"
+          "  report [PATH...]  clause-by-clause gap report (html, md, csv, json, sarif)\n"
+          "  register [PATH...] the document register as qmslint sees it (md, csv, json)\n"
           "  dump FILE         print the document model as loaded\n"
           "  rules             list the rules of the loaded plugins\n"
           "  plugins           list the loaded plugins\n"
           "  help              this text\n"
           "\n"
           "options:\n"
-          "  --format text|json       output format (check, dump, rules, plugins)\n"
+          "  --format FORMAT          text|json (all), sarif|junit|gitlab (check); repeatable\n"
+          "                           html|md|csv|json|sarif (report), md|csv|json (register)\n"
+          "  -o, --output FILE        write the last --format to FILE (atomically)\n"
+          "  --baseline FILE          report only findings not in this baseline (check)\n"
+          "  --waivers FILE           waivers file (default: .qmslint-waivers.yml at the root)\n"
+          "  --changed                the PATHs are changed files: check the whole set, report\n"
+          "                           only what concerns them (pre-commit)\n"
           "  --config FILE            use this .qmslint.yml instead of searching upward\n"
           "  --plugin-path DIR        also load plugins from DIR (repeatable)\n"
           "  --only-plugin NAME       load only this plugin (repeatable; default: all found)\n"
@@ -97,6 +106,21 @@ static int push(const char ***arr, size_t *n, const char *s)
     return 0;
 }
 
+static int push_output(struct qms_cli_opts *o, const char *format, const char *file,
+                       struct qms_err *err)
+{
+    if (o->n_outputs >= 64)
+        return qms_err_set(err, QMS_EUSAGE, "too many --format/--output pairs (64 at most)");
+    struct qms_cli_output *grown = realloc(o->outputs, (o->n_outputs + 1) * sizeof *grown);
+    if (!grown)
+        return qms_err_set(err, QMS_ENOMEM, "out of memory");
+    grown[o->n_outputs].format = format;
+    grown[o->n_outputs].file = file;
+    o->outputs = grown;
+    o->n_outputs++;
+    return 0;
+}
+
 static int parse_jobs(const char *v, unsigned *out, struct qms_err *err)
 {
     char *end = NULL;
@@ -112,7 +136,7 @@ static int parse_jobs(const char *v, unsigned *out, struct qms_err *err)
 enum opt_id {
     OPT_FORMAT, OPT_CONFIG, OPT_PLUGIN_PATH, OPT_ONLY_PLUGIN, OPT_RULES_DIR, OPT_JOBS, OPT_FAIL_ON, OPT_TODAY,
     OPT_OUTPUT, OPT_RELEASE, OPT_QUIET, OPT_VERBOSE, OPT_HELP, OPT_VERSION, OPT_COLOR,
-    OPT_NO_COLOR
+    OPT_NO_COLOR, OPT_BASELINE, OPT_WAIVERS, OPT_CHANGED
 };
 
 struct opt_def {
@@ -139,6 +163,9 @@ static const struct opt_def opt_defs[] = {
     {"version", 'V', 0, OPT_VERSION},
     {"color", 0, 0, OPT_COLOR},
     {"no-color", 0, 0, OPT_NO_COLOR},
+    {"baseline", 0, 1, OPT_BASELINE},
+    {"waivers", 0, 1, OPT_WAIVERS},
+    {"changed", 0, 0, OPT_CHANGED},
 };
 
 static int apply_opt(struct qms_cli_opts *o, const struct opt_def *d, const char *value,
@@ -146,11 +173,16 @@ static int apply_opt(struct qms_cli_opts *o, const struct opt_def *d, const char
 {
     switch (d->id) {
     case OPT_FORMAT:
-        if (strcmp(value, "text") != 0 && strcmp(value, "json") != 0)
+        if (strcmp(value, "text") != 0 && strcmp(value, "json") != 0 &&
+            strcmp(value, "sarif") != 0 && strcmp(value, "junit") != 0 &&
+            strcmp(value, "gitlab") != 0 && strcmp(value, "html") != 0 && /* report, register: */
+            strcmp(value, "md") != 0 && strcmp(value, "csv") != 0)
             return qms_err_set(err, QMS_EUSAGE,
-                               "--format: unknown format '%s' (expected text or json)", value);
+                               "--format: unknown format '%s' (expected text, json, sarif, "
+                               "junit, gitlab, html, md or csv)",
+                               value);
         o->format = value;
-        return 0;
+        return push_output(o, value, NULL, err);
     case OPT_CONFIG:
         o->config_path = value;
         return 0;
@@ -184,8 +216,23 @@ static int apply_opt(struct qms_cli_opts *o, const struct opt_def *d, const char
             return qms_err_set(err, QMS_EUSAGE, "--today: '%s' is out of range", value);
         return 0;
     case OPT_OUTPUT:
-        return qms_err_set(err, QMS_EUSAGE,
-                           "--output is not supported yet: redirect standard output");
+        if (!*value)
+            return qms_err_set(err, QMS_EUSAGE, "--output: empty file name");
+        /* binds the last --format not yet bound; alone, it is the text report */
+        if (o->n_outputs && !o->outputs[o->n_outputs - 1].file) {
+            o->outputs[o->n_outputs - 1].file = value;
+            return 0;
+        }
+        return push_output(o, "text", value, err);
+    case OPT_BASELINE:
+        o->baseline_path = value;
+        return 0;
+    case OPT_WAIVERS:
+        o->waivers_path = value;
+        return 0;
+    case OPT_CHANGED:
+        o->changed = 1;
+        return 0;
     case OPT_RELEASE:
         o->release = 1;
         return 0;
@@ -293,6 +340,21 @@ int qms_cli_parse(struct qms_cli_opts *out, int argc, char **argv, struct qms_er
     }
     if (out->quiet && out->verbose)
         return qms_err_set(err, QMS_EUSAGE, "--quiet and --verbose cannot be used together");
+    /* a format given twice for standard output: the last one wins, as it always has */
+    size_t kept = 0, last_stdout = SIZE_MAX;
+    for (size_t i = 0; i < out->n_outputs; i++)
+        if (!out->outputs[i].file)
+            last_stdout = i;
+    for (size_t i = 0; i < out->n_outputs; i++)
+        if (out->outputs[i].file || i == last_stdout)
+            out->outputs[kept++] = out->outputs[i];
+    out->n_outputs = kept;
+    for (size_t i = 0; i < out->n_outputs; i++)
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(out->outputs[i].file ? out->outputs[i].file : "-",
+                       out->outputs[k].file ? out->outputs[k].file : "") == 0)
+                return qms_err_set(err, QMS_EUSAGE, "--output %.200s given twice",
+                                   out->outputs[i].file);
     return 0;
 }
 
@@ -301,6 +363,9 @@ void qms_cli_opts_free(struct qms_cli_opts *o)
     free(o->paths);
     free(o->plugin_paths);
     free(o->only_plugins);
+    free(o->outputs);
+    o->outputs = NULL;
+    o->n_outputs = 0;
     o->paths = NULL;
     o->plugin_paths = NULL;
     o->only_plugins = NULL;
@@ -396,6 +461,19 @@ int qms_cli_main(int argc, char **argv)
         status = QMS_EXIT_ERROR;
     } else if (strcmp(o.command, "check") == 0) {
         status = qms_cli_check(&o);
+    } else if (strcmp(o.command, "baseline") == 0) {
+        status = qms_cli_baseline(&o);
+    } else if (strcmp(o.command, "report") == 0) {
+        status = qms_cli_report(&o);
+    } else if (strcmp(o.command, "register") == 0) {
+        status = qms_cli_register(&o);
+    } else if (o.n_outputs && o.outputs[o.n_outputs - 1].file) {
+        status = qms_cli_fail("--output is for check, baseline, report and register (%.100s "
+                              "writes to standard output)",
+                              o.command);
+    } else if (o.format && strcmp(o.format, "text") != 0 && strcmp(o.format, "json") != 0) {
+        status = qms_cli_fail("--format %s is for check only (%.100s takes text or json)",
+                              o.format, o.command);
     } else if (strcmp(o.command, "dump") == 0) {
         status = qms_cli_dump(&o);
     } else if (strcmp(o.command, "rules") == 0) {
@@ -403,8 +481,8 @@ int qms_cli_main(int argc, char **argv)
     } else if (strcmp(o.command, "plugins") == 0) {
         status = qms_cli_plugins(&o);
     } else {
-        status = qms_cli_fail("unknown command '%.100s' (expected check, dump, rules, plugins "
-                              "or help)",
+        status = qms_cli_fail("unknown command '%.100s' (expected check, baseline, report, "
+                              "register, dump, rules, plugins or help)",
                               o.command);
     }
     qms_cli_opts_free(&o);

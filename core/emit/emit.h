@@ -11,6 +11,12 @@ struct qms_emit_opts {
     int quiet;                 /* text: findings only, no summary */
     const struct qms_engine *engine; /* rule metadata (clause, summary) */
     const char *tool_version;
+    /* added by gates (issue 9) */
+    const char *root;          /* sarif: absolute set root (originalUriBaseIds SRCROOT) or NULL */
+    const char *set_uri;       /* sarif/gitlab: file named by set-wide findings (the config,
+                                  relative to the root), NULL: "." */
+    int fail_level;            /* junit: findings at or above are failures (0: every finding;
+                                  -1: none, --fail-on never) */
 };
 
 int qms_emit_text(FILE *out, const struct qms_result *r, const struct qms_emit_opts *o);
@@ -33,5 +39,19 @@ size_t qms_utf8_next(const char *s, size_t len, unsigned long *out_cp);
  * C escapes); JSON follows docs/output-json.md ("dump" section). Return 0 or QMS_EIO. */
 int qms_emit_dump_text(FILE *out, const struct qms_doc *doc);
 int qms_emit_dump_json(FILE *out, const struct qms_doc *doc);
+
+/* ---- added by gates (issue 9): CI formats. Active findings are those with suppressed == 0;
+ * each emitter says what it does with the others. Deterministic. ---- */
+
+/* SARIF 2.1.0 (docs/output-sarif.md): every loaded rule, active findings as results,
+ * suppressed ones with `suppressions`, baselineState when r->baseline_used. */
+int qms_emit_sarif(FILE *out, const struct qms_result *r, const struct qms_emit_opts *o);
+/* JUnit XML: a testsuite per plugin, a testcase per (document, enabled rule). */
+int qms_emit_junit(FILE *out, const struct qms_result *r, const struct qms_emit_opts *o);
+/* GitLab Code Quality JSON: an array of active findings. */
+int qms_emit_gitlab(FILE *out, const struct qms_result *r, const struct qms_emit_opts *o);
+/* By name ("text", "json", "sarif", "junit", "gitlab"); QMS_EUSAGE for another name. */
+int qms_emit_by_name(FILE *out, const char *format, const struct qms_result *r,
+                     const struct qms_emit_opts *o);
 
 #endif

@@ -155,6 +155,8 @@ static void emit_finding(FILE *out, const struct qms_finding *f)
     qms_json_string(out, f->plugin);
     fputs(", \"key\": ", out);
     qms_json_string(out, f->key);
+    fputs(", \"fingerprint\": ", out);
+    qms_json_string(out, f->fingerprint);
     fputc('}', out);
 }
 
@@ -170,15 +172,19 @@ int qms_emit_json(FILE *out, const struct qms_result *r, const struct qms_emit_o
     }
     fputs(r->n_docs ? "\n  ],\n" : "],\n", out);
     fputs("  \"findings\": [", out);
+    size_t n_active = 0;
     for (size_t i = 0; i < r->n_findings; i++) {
-        fputs(i ? ",\n    " : "\n    ", out);
+        if (r->findings[i].suppressed)
+            continue; /* counted in the summary; listed with their justification in SARIF */
+        fputs(n_active++ ? ",\n    " : "\n    ", out);
         emit_finding(out, &r->findings[i]);
     }
-    fputs(r->n_findings ? "\n  ],\n" : "],\n", out);
+    fputs(n_active ? "\n  ],\n" : "],\n", out);
     fprintf(out,
             "  \"summary\": {\"documents\": %zu, \"findings\": %zu, \"error\": %zu, "
-            "\"warning\": %zu, \"info\": %zu, \"skipped\": %zu}\n}\n",
-            r->n_docs, r->n_findings, r->counts[QMS_SEV_ERROR], r->counts[QMS_SEV_WARNING],
-            r->counts[QMS_SEV_INFO], r->n_skipped);
+            "\"warning\": %zu, \"info\": %zu, \"skipped\": %zu, \"suppressed\": %zu, "
+            "\"waived\": %zu, \"baselined\": %zu}\n}\n",
+            r->n_docs, n_active, r->counts[QMS_SEV_ERROR], r->counts[QMS_SEV_WARNING],
+            r->counts[QMS_SEV_INFO], r->n_skipped, r->n_suppressed, r->n_waived, r->n_baselined);
     return ferror(out) ? QMS_EIO : 0;
 }

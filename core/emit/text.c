@@ -113,7 +113,8 @@ int qms_emit_text(FILE *out, const struct qms_result *r, const struct qms_emit_o
 {
     int color = o && o->color;
     for (size_t i = 0; i < r->n_findings; i++)
-        emit_finding(out, &r->findings[i], color);
+        if (!r->findings[i].suppressed)
+            emit_finding(out, &r->findings[i], color);
     if (!(o && o->quiet)) {
         size_t errors = r->counts[QMS_SEV_ERROR], warnings = r->counts[QMS_SEV_WARNING];
         fprintf(out, "%zu error%s, %zu warning%s, %zu info in %zu document%s", errors,
@@ -121,6 +122,18 @@ int qms_emit_text(FILE *out, const struct qms_result *r, const struct qms_emit_o
                 r->n_docs, plural(r->n_docs, "s"));
         if (r->n_skipped)
             fprintf(out, " (%zu file%s skipped)", r->n_skipped, plural(r->n_skipped, "s"));
+        /* kept, not shown: the gate's accounting (details in SARIF) */
+        const char *sep = "; ";
+        if (r->n_suppressed) {
+            fprintf(out, "%s%zu suppressed inline", sep, r->n_suppressed);
+            sep = ", ";
+        }
+        if (r->n_waived) {
+            fprintf(out, "%s%zu waived", sep, r->n_waived);
+            sep = ", ";
+        }
+        if (r->n_baselined)
+            fprintf(out, "%s%zu in baseline", sep, r->n_baselined);
         fputc('\n', out);
     }
     return ferror(out) ? QMS_EIO : 0;

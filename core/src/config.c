@@ -135,6 +135,24 @@ static int load_fail_on(struct qms_config *cfg, const struct qms_node *n, struct
                         kind_name(n));
 }
 
+/* gates (issue 9): `baseline: FILE` / `waivers: FILE`, relative to the config's folder. */
+static int load_gate_file(struct qms_config *cfg, const char *key, const struct qms_node *n,
+                          struct qms_err *err)
+{
+    if (n->kind != QMS_NODE_SCALAR || !n->scalar || !n->scalar[0])
+        return qms_node_err(err, n, "%s: expected a file name, got %s", key, kind_name(n));
+    const char *path = n->scalar[0] == '/' || !cfg->root
+                           ? qms_arena_strdup(cfg->arena, n->scalar)
+                           : qms_arena_printf(cfg->arena, "%s/%s", cfg->root, n->scalar);
+    if (!path)
+        return qms_err_set(err, QMS_ENOMEM, "out of memory");
+    if (strcmp(key, "baseline") == 0)
+        cfg->baseline = path;
+    else
+        cfg->waivers = path;
+    return 0;
+}
+
 static int parse_severity(const struct qms_node *n, const char *rule_id, enum qms_severity *out,
                           struct qms_err *err)
 {
@@ -397,7 +415,9 @@ static int load_tree(struct qms_config *cfg, const struct qms_node *root, struct
                 cfg->metadata = v;
             break;
         default:
-            if (strcmp(key, "plugin_path") == 0 || strcmp(key, "plugin_paths") == 0)
+            if (strcmp(key, "baseline") == 0 || strcmp(key, "waivers") == 0)
+                rc = load_gate_file(cfg, key, v, err); /* gates (issue 9) */
+            else if (strcmp(key, "plugin_path") == 0 || strcmp(key, "plugin_paths") == 0)
                 rc = qms_node_key_err(err, root, i,
                                       "unknown key '%s': plugin directories can only be given "
                                       "on the command line (--plugin-path), never in a config "

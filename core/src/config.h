@@ -37,6 +37,9 @@ struct qms_config {
     const char *fail_on;            /* "error" | "warning" | "info" | "never", or NULL */
     struct qms_limits limits;
     const struct qms_node *metadata; /* `metadata:` section (id pattern, date order...), or NULL */
+    /* added by gates (issue 9): resolved against the config's folder, or NULL */
+    const char *baseline;           /* `baseline: FILE` (check --baseline by default) */
+    const char *waivers;            /* `waivers: FILE` (instead of .qmslint-waivers.yml) */
 };
 
 /*

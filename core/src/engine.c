@@ -41,6 +41,18 @@ static const struct qms_rule core_rules[] = {
      "the format its extension claims). Nothing else in it was checked. Fix or convert the file, "
      "or exclude it in .qmslint.yml.",
      0},
+    /* gates (issue 9) */
+    {"core/unknown-suppression", QMS_SEV_WARNING, NULL,
+     "a suppression or waiver names a rule that does not exist",
+     "An inline suppression (<!-- qmslint-disable rule-id -->, front matter or custom property "
+     "qmslint-disable) or a waiver names a rule id that no loaded plugin provides, so it "
+     "suppresses nothing. Fix the id (see `qmslint rules`) or remove the suppression.",
+     0},
+    {"core/expired-waiver", QMS_SEV_WARNING, "7.5.3",
+     "a waiver in .qmslint-waivers.yml has expired",
+     "The waiver's expiry date has passed, so the findings it covered are reported again. "
+     "Fix the findings, or review the waiver and give it a new expiry date and approval.",
+     0},
 };
 #define N_CORE_RULES (sizeof core_rules / sizeof core_rules[0])
 
@@ -852,7 +864,7 @@ void qms_engine_free(struct qms_engine *e)
     /* fini in reverse load order, then unload */
     for (size_t i = e->n_plugins; i-- > 0;) {
         struct qms_plugin_slot *s = &e->plugins[i];
-        if (s->inited && s->pub.desc->fini)
+        if (s->inited && s->pub.desc->fini && !s->crashed)
             s->pub.desc->fini(s->state);
     }
     for (size_t i = e->n_plugins; i-- > 0;) {

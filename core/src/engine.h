@@ -11,6 +11,8 @@
 #include "discover.h"
 #include "errors.h"
 
+struct qms_suppress_list; /* suppress.h: inline suppression directives of a document */
+
 struct qms_run_opts {
     unsigned jobs;                    /* worker threads; 0: online CPUs */
     int32_t today;                    /* days since 1970-01-01; 0: the local date */
@@ -36,6 +38,10 @@ struct qms_finding {
     uint32_t line, column, block;
     char *key;                        /* what it is about (fingerprints) or NULL */
     const char *plugin;               /* plugin name (static for the engine's life) */
+    /* added by gates (issue 9); zero from the engine, set by suppress/waivers/baseline */
+    int suppressed;                   /* enum qms_suppression_kind */
+    const char *justification;        /* why it is suppressed (owned by the result) or NULL */
+    const char *fingerprint;          /* 32 hex digits (qms_result_fingerprint) or NULL */
 };
 
 /* One document as the run saw it, for emitters (json "documents", register, dump). */
@@ -46,6 +52,8 @@ struct qms_doc_summary {
     int unreadable;
     char *reason;                     /* why it could not be read, or NULL */
     const struct qms_meta *meta;      /* owned by the result, or NULL */
+    const struct qms_suppress_list *suppress; /* inline suppression directives (owned by the
+                                                 result), or NULL: added by gates */
 };
 
 struct qms_result {
@@ -56,6 +64,11 @@ struct qms_result {
     size_t counts[4];                                     /* by severity (index = qms_severity) */
     size_t n_skipped;
     double seconds;
+    /* added by gates (issue 9): findings kept but not active (counts[] leaves them out) */
+    size_t n_suppressed;              /* inline suppressions */
+    size_t n_waived;                  /* waivers file */
+    size_t n_baselined;               /* in the --baseline file */
+    int baseline_used;                /* 1: --baseline given (SARIF baselineState) */
 };
 
 struct qms_engine;
@@ -101,5 +114,28 @@ void qms_result_free(struct qms_result *r);
 /* Severity names: "off" "info" "warning" "error"; parse returns -1 for anything else. */
 const char *qms_severity_name(enum qms_severity s);
 int qms_severity_parse(const char *s);
+
+/* ---- added by gates (issue 9): post-processing of a result ---- */
+
+enum qms_suppression_kind {
+    QMS_SUPPRESS_NONE = 0,
+    QMS_SUPPRESS_INLINE = 1,          /* <!-- qmslint-disable -->, front matter, custom property */
+    QMS_SUPPRESS_WAIVER = 2,          /* .qmslint-waivers.yml */
+    QMS_SUPPRESS_BASELINE = 3         /* in the --baseline file */
+};
+
+/* Appends a finding to a finished result (strings copied into the result). Call
+ * qms_result_finish afterwards. 0 or QMS_ENOMEM. Not thread-safe. */
+int qms_result_add_finding(struct qms_result *r, const char *rule_id, enum qms_severity sev,
+                           const char *message, const char *path,
+                           const struct qms_location *loc, const char *key, const char *plugin);
+/* A copy of s owned by the result, or NULL. */
+char *qms_result_strdup(struct qms_result *r, const char *s);
+/* Removes the findings for which keep() returns 0. */
+void qms_result_filter(struct qms_result *r,
+                       int (*keep)(const struct qms_finding *f, void *payload), void *payload);
+/* Sorts the findings again and recounts: counts[] over active findings only, n_suppressed /
+ * n_waived / n_baselined over the others. */
+void qms_result_finish(struct qms_result *r);
 
 #endif

@@ -42,6 +42,7 @@ struct qms_plugin_slot {
     int in_init;
     struct qms_host host;
     char last_err[QMS_ERRBUF_SIZE]; /* the plugin's last complaint during init */
+    int crashed;                   /* check_doc faulted (guard.c): no more calls, no fini */
 };
 
 struct qms_rule_entry {

@@ -52,6 +52,7 @@ struct qms_run {
     int crashed;                    /* a check_doc faulted: the lowest (doc, plugin) wins */
     size_t crash_doc, crash_plugin;
     int crash_signal;
+    size_t *crash_at;               /* per plugin: lowest document it faulted on, or SIZE_MAX */
 };
 
 struct result_impl {
@@ -370,7 +371,9 @@ static void note_failure(struct qms_run *run, size_t doc, size_t plugin)
 static void note_crash(struct qms_run *run, size_t doc, size_t plugin, int sig)
 {
     pthread_mutex_lock(&run->lock);
-    __atomic_store_n(&run->e->plugins[plugin].crashed, 1, __ATOMIC_RELEASE);
+    run->e->plugins[plugin].crashed = 1;
+    if (doc < run->crash_at[plugin])
+        __atomic_store_n(&run->crash_at[plugin], doc, __ATOMIC_RELEASE);
     if (!run->crashed || doc < run->crash_doc ||
         (doc == run->crash_doc && plugin < run->crash_plugin)) {
         run->crashed = 1;
@@ -434,8 +437,11 @@ static void process_one(struct qms_run *run, size_t index, struct qms_arena *are
         if (!s->pub.desc->check_doc)
             continue;
         struct qms_host host = {e, p, run, &job};
-        if (__atomic_load_n(&s->crashed, __ATOMIC_ACQUIRE))
-            continue; /* faulted earlier in this run: its state is not to be trusted */
+        /* Faulted on an earlier document: not called again on later ones. Earlier ones still
+           in flight are checked, so the first faulting document in input order is always the
+           one named, whatever the number of jobs. */
+        if (index > __atomic_load_n(&run->crash_at[p], __ATOMIC_ACQUIRE))
+            continue;
         int sig = 0;
         int prc = qms_guard_check_doc(s->pub.desc, s->state, &qms_host_api_table, &host, doc,
                                       s->pub.desc->name, job.display_path, &sig);
@@ -662,8 +668,12 @@ int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct
     run.digests = calloc(n ? n : 1, sizeof *run.digests);
     run.reasons = calloc(n ? n : 1, sizeof *run.reasons);
     run.farena = qms_arena_new(0);
+    run.crash_at = malloc((e->n_plugins ? e->n_plugins : 1) * sizeof *run.crash_at);
+    for (size_t p = 0; run.crash_at && p < e->n_plugins; p++)
+        run.crash_at[p] = SIZE_MAX;
     int rc = 0;
-    if (!workers || !impl || !order || !run.digests || !run.reasons || !run.farena)
+    if (!workers || !impl || !order || !run.digests || !run.reasons || !run.farena ||
+        !run.crash_at)
         rc = qms_err_set(err, QMS_ENOMEM, "out of memory");
     for (unsigned i = 0; rc == 0 && i < n_workers; i++)
         if (!(workers[i].arena = qms_arena_new(0)))
@@ -743,6 +753,7 @@ int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct
     free(order);
     free(run.digests);
     free(run.reasons);
+    free(run.crash_at);
     free(run.findings);
     qms_arena_free(run.farena);
     pthread_cond_destroy(&run.progress);

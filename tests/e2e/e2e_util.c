@@ -16,7 +16,7 @@ static const char *const *only_structure(const char *const *argv)
     size_t n = 0;
     while (argv[n])
         n++;
-    if (n == 0 || (strcmp(argv[0], "check") != 0 && strcmp(argv[0], "rules") != 0 &&
+    if (n == 0 || (strcmp(argv[0], "check") != 0 && strcmp(argv[0], "rules") != 0 && strcmp(argv[0], "baseline") != 0 &&
                    strcmp(argv[0], "plugins") != 0))
         return argv;
     const char **out = calloc(n + 3, sizeof *out);
