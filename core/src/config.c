@@ -18,7 +18,7 @@
 static const char *const top_keys[] = { "version", "rules", "plugins", "exclude",
                                         "fail_on", "limits", "metadata" };
 static const char *const top_keys_list =
-    "version, rules, plugins, exclude, fail_on, limits, metadata";
+    "version, rules, plugins, exclude, fail_on, limits, metadata, baseline, waivers";
 static const char *const severities_list = "off, info, warning, error";
 static const char *const fail_on_values[] = { "error", "warning", "info", "never" };
 

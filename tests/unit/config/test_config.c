@@ -42,7 +42,7 @@ Test(config, unknown_top_level_key_lists_allowed_keys)
 {
     expect_error("version: 1\nrulez:\n  a/b: off\n",
                  "2:1: unknown key 'rulez' (expected one of: version, rules, plugins, exclude, "
-                 "fail_on, limits, metadata)");
+                 "fail_on, limits, metadata, baseline, waivers)");
 }
 
 Test(config, unknown_nested_key_in_limits)
