@@ -134,7 +134,7 @@ Test(config, wrong_types_for_sections)
     expect_error("metadata: yes\n", "1:11: expected a map for metadata, got a scalar");
     expect_error("- a\n- b\n",
                  "1:1: expected a map at the top level (keys: version, rules, plugins, exclude, "
-                 "fail_on, limits, metadata), got a sequence");
+                 "fail_on, limits, metadata, baseline, waivers), got a sequence");
     expect_error("plugins:\n  xref: maybe\n",
                  "2:9: expected a boolean (true/false, yes/no, on/off), got 'maybe'");
     expect_error("plugins:\n  xref:\n    enabled: [1]\n",
