@@ -10,7 +10,9 @@ packages=(
   libxml2-dev libzip-dev libtree-sitter-dev libyaml-dev libpcre2-dev libcriterion-dev
   python3 python3-jsonschema pre-commit
   clang libclang-rt-14-dev
+  chromium fonts-dejavu-core
 )
+# chromium: the gap report's browser test (tests/e2e/report_browser.c) and scripts/screenshots.sh
 
 missing=()
 for p in "${packages[@]}"; do

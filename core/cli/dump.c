@@ -7,6 +7,7 @@
 
 #include "doc.h"
 #include "emit.h"
+#include "meta.h"
 #include "reader.h"
 
 int qms_cli_dump(const struct qms_cli_opts *o)
@@ -41,9 +42,16 @@ int qms_cli_dump(const struct qms_cli_opts *o)
         qms_cli_fail("%.1024s: %s", path, err.msg[0] ? err.msg : "cannot read");
         return QMS_EXIT_FINDINGS;
     }
+    struct qms_meta_opts *meta_opts = NULL; /* issue 5: the metadata record, see dump_meta.c */
+    if (qms_cli_dump_meta(&meta_opts, doc, cfg, o) != 0) {
+        qms_doc_free(doc);
+        qms_config_free(cfg);
+        return QMS_EXIT_ERROR;
+    }
     int rc = (o->format && strcmp(o->format, "json") == 0) ? qms_emit_dump_json(stdout, doc)
                                                            : qms_emit_dump_text(stdout, doc);
     qms_doc_free(doc);
+    qms_meta_opts_free(meta_opts);
     qms_config_free(cfg);
     if (rc != 0 || fflush(stdout) != 0)
         return qms_cli_fail("cannot write the output");

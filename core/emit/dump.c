@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <qmslint/meta.h>
+
 static const char *block_kind_name(enum qms_block_kind k)
 {
     switch (k) {
@@ -187,6 +189,95 @@ static void text_flags(FILE *out, uint32_t flags, const struct flag_name *names,
     }
 }
 
+/* ---- the metadata record (issue 5): every value of every field, with its source ---- */
+
+static const struct flag_name meta_flags[] = {
+    {QMS_META_UNPARSED, "unparsed"},
+    {QMS_META_PLACEHOLDER, "placeholder"},
+    {QMS_META_AMBIGUOUS, "ambiguous"},
+};
+
+static const char *rev_scheme_name(enum qms_rev_scheme s)
+{
+    switch (s) {
+    case QMS_REV_LETTER: return "letter";
+    case QMS_REV_NUMBER: return "number";
+    case QMS_REV_DOTTED: return "dotted";
+    case QMS_REV_NONE: break;
+    }
+    return NULL;
+}
+
+/* The source of a value; register entries carry 0 ("register-table"). */
+static const char *meta_source_word(enum qms_meta_source s)
+{
+    return s ? qms_meta_source_name(s) : "register-table";
+}
+
+static void text_meta_value(FILE *out, const struct qms_meta_value *v)
+{
+    text_quoted(out, v->value);
+    fputs(" raw=", out);
+    text_quoted(out, v->raw);
+    fprintf(out, " source=%s", meta_source_word(v->source));
+    if (v->label) {
+        fputs(" label=", out);
+        text_quoted(out, v->label);
+    }
+    text_flags(out, v->flags, meta_flags, N_FLAGS(meta_flags));
+    if (rev_scheme_name(v->rev_scheme))
+        fprintf(out, " rev=%s", rev_scheme_name(v->rev_scheme));
+    text_loc(out, &v->loc);
+}
+
+static void text_meta(FILE *out, const struct qms_meta *m)
+{
+    if (!m) {
+        fputs("metadata none\n", out);
+        return;
+    }
+    fputs("metadata\n", out);
+    for (int f = 0; f < QMS_META_N_FIELDS; f++) {
+        const struct qms_meta_values *vals = &m->fields[f];
+        if (!vals->n)
+            fprintf(out, "meta %s none\n", qms_meta_field_name((enum qms_meta_field)f));
+        for (size_t i = 0; i < vals->n; i++) {
+            fprintf(out, "meta %s ", qms_meta_field_name((enum qms_meta_field)f));
+            text_meta_value(out, &vals->items[i]);
+            fputc('\n', out);
+        }
+    }
+    for (size_t i = 0; i < m->n_history; i++) {
+        const struct qms_meta_history_row *h = &m->history[i];
+        fprintf(out, "history %zu%s revision=", i, i == m->history_current ? " current" : "");
+        text_quoted(out, h->revision.value);
+        fputs(" date=", out);
+        text_quoted(out, h->date.value);
+        text_flags(out, h->revision.flags | h->date.flags, meta_flags, N_FLAGS(meta_flags));
+        fputs(" people=", out);
+        text_quoted(out, h->people);
+        text_loc(out, &h->loc);
+        fputc(' ', out);
+        text_quoted(out, h->description);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < m->n_register_entries; i++) {
+        const struct qms_meta_register_entry *e = &m->register_entries[i];
+        fprintf(out, "register %zu id=", i);
+        text_quoted(out, e->id.value);
+        fputs(" revision=", out);
+        text_quoted(out, e->revision.value);
+        fputs(" status=", out);
+        text_quoted(out, e->status.value);
+        fputs(" date=", out);
+        text_quoted(out, e->date.value);
+        text_loc(out, &e->loc);
+        fputc(' ', out);
+        text_quoted(out, e->title);
+        fputc('\n', out);
+    }
+}
+
 int qms_emit_dump_text(FILE *out, const struct qms_doc *doc)
 {
     fputs("document ", out);
@@ -306,7 +397,7 @@ int qms_emit_dump_text(FILE *out, const struct qms_doc *doc)
         text_quoted(out, f->value);
         fputc('\n', out);
     }
-    fputs(doc->meta ? "metadata (not printed yet)\n" : "metadata none\n", out);
+    text_meta(out, doc->meta);
     return ferror(out) ? QMS_EIO : 0;
 }
 
@@ -362,6 +453,77 @@ static void json_array_close(FILE *out, size_t n)
     fputs(n ? "\n  ]" : "]", out);
 }
 
+static void json_meta_value(FILE *out, const struct qms_meta_value *v)
+{
+    fputs("{\"value\": ", out);
+    qms_json_string(out, v->value);
+    fputs(", \"raw\": ", out);
+    qms_json_string(out, v->raw);
+    fputs(", \"label\": ", out);
+    qms_json_string(out, v->label);
+    fprintf(out, ", \"source\": \"%s\", \"flags\": ", meta_source_word(v->source));
+    json_flags(out, v->flags, meta_flags, N_FLAGS(meta_flags));
+    const char *scheme = rev_scheme_name(v->rev_scheme);
+    fputs(", \"rev_scheme\": ", out);
+    qms_json_string(out, scheme);
+    fputs(", ", out);
+    json_loc(out, &v->loc);
+    fputc('}', out);
+}
+
+static void json_meta(FILE *out, const struct qms_meta *m)
+{
+    if (!m) {
+        fputs("null", out);
+        return;
+    }
+    fputs("{\n    \"fields\": {", out);
+    for (int f = 0; f < QMS_META_N_FIELDS; f++) {
+        const struct qms_meta_values *vals = &m->fields[f];
+        fprintf(out, "%s\n      \"%s\": [", f ? "," : "", qms_meta_field_name((enum qms_meta_field)f));
+        for (size_t i = 0; i < vals->n; i++) {
+            fputs(i ? ",\n        " : "\n        ", out);
+            json_meta_value(out, &vals->items[i]);
+        }
+        fputs(vals->n ? "\n      ]" : "]", out);
+    }
+    fputs("\n    },\n    \"history\": [", out);
+    for (size_t i = 0; i < m->n_history; i++) {
+        const struct qms_meta_history_row *h = &m->history[i];
+        fputs(i ? ",\n      " : "\n      ", out);
+        fprintf(out, "{\"current\": %s, \"revision\": ", i == m->history_current ? "true" : "false");
+        json_meta_value(out, &h->revision);
+        fputs(", \"date\": ", out);
+        json_meta_value(out, &h->date);
+        fputs(", \"description\": ", out);
+        qms_json_string(out, h->description);
+        fputs(", \"people\": ", out);
+        qms_json_string(out, h->people);
+        fputs(", ", out);
+        json_loc(out, &h->loc);
+        fputc('}', out);
+    }
+    fputs(m->n_history ? "\n    ],\n    \"register\": [" : "],\n    \"register\": [", out);
+    for (size_t i = 0; i < m->n_register_entries; i++) {
+        const struct qms_meta_register_entry *e = &m->register_entries[i];
+        fputs(i ? ",\n      " : "\n      ", out);
+        fputs("{\"id\": ", out);
+        json_meta_value(out, &e->id);
+        fputs(", \"title\": ", out);
+        qms_json_string(out, e->title);
+        fputs(", \"revision\": ", out);
+        json_meta_value(out, &e->revision);
+        fputs(", \"status\": ", out);
+        json_meta_value(out, &e->status);
+        fputs(", \"date\": ", out);
+        json_meta_value(out, &e->date);
+        fputs(", ", out);
+        json_loc(out, &e->loc);
+        fputc('}', out);
+    }
+    fputs(m->n_register_entries ? "\n    ]\n  }" : "]\n  }", out);
+}
+
 int qms_emit_dump_json(FILE *out, const struct qms_doc *doc)
 {
     fputs("{\n  \"schema_version\": 1,\n  \"path\": ", out);
@@ -373,8 +535,9 @@ int qms_emit_dump_json(FILE *out, const struct qms_doc *doc)
             "\"format_changes\": %u, \"comments\": %u}",
             (unsigned)doc->n_insertions, (unsigned)doc->n_deletions,
             (unsigned)doc->n_format_changes, (unsigned)doc->n_comments);
-    /* The normalized metadata record lands with the metadata engine. */
-    fputs(",\n  \"metadata\": null", out);
+    /* The normalized metadata record (null when it was not extracted). */
+    fputs(",\n  \"metadata\": ", out);
+    json_meta(out, doc->meta);
 
     json_array_open(out, "blocks");
     for (size_t i = 0; i < doc->n_blocks; i++) {
