@@ -44,6 +44,40 @@ static size_t utf8_cut(const char *s, size_t len, size_t max)
     return n;
 }
 
+/* Length of a typographic space at s[i] (no-break, narrow no-break, thin, figure, en/em
+ * spaces: what Word and LibreOffice put before a French ':' or inside "12 mars 2024"), or 0. */
+static size_t typo_space(const char *s, size_t len, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (i + 1 < len && u[i] == 0xC2 && u[i + 1] == 0xA0)
+        return 2;
+    if (i + 2 < len && u[i] == 0xE2 && u[i + 1] == 0x80 &&
+        ((u[i + 2] >= 0x80 && u[i + 2] <= 0x8A) || u[i + 2] == 0xAF))
+        return 3;
+    return 0;
+}
+
+/* Copies s to out (at most len bytes, NUL not added) with typographic spaces made ' ' and
+ * ‘ ’ made '\'', so labels, dates and revisions parse as typed. Returns the length. */
+static size_t plain_text(char *out, const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        size_t k = typo_space(s, len, i);
+        if (k) {
+            out[n++] = ' ';
+            i += k;
+        } else if (i + 2 < len && (unsigned char)s[i] == 0xE2 && (unsigned char)s[i + 1] == 0x80 &&
+                   ((unsigned char)s[i + 2] == 0x98 || (unsigned char)s[i + 2] == 0x99)) {
+            out[n++] = '\'';
+            i += 3;
+        } else {
+            out[n++] = s[i++];
+        }
+    }
+    return n;
+}
+
 /* Drops white space, bold markers, pipes and label punctuation around a value. */
 static void trim_value(const char **s, size_t *len)
 {
@@ -150,6 +184,15 @@ static void normalize_into(struct ex *x, enum qms_meta_field f, struct qms_meta_
 {
     trim_value(&raw, &len);
     len = utf8_cut(raw, len, RAW_MAX);
+    char *plain = qms_arena_alloc(x->a, len + 1);
+    if (!plain) {
+        x->rc = QMS_ENOMEM;
+        return;
+    }
+    len = plain_text(plain, raw, len);
+    plain[len] = '\0';
+    raw = plain;
+    trim_value(&raw, &len);
     v->raw = qms_arena_strndup(x->a, raw, len);
     if (!v->raw) {
         x->rc = QMS_ENOMEM;
@@ -165,9 +208,11 @@ static void normalize_into(struct ex *x, enum qms_meta_field f, struct qms_meta_
     size_t s = 0, e = 0;
     switch (f) {
     case QMS_META_ID:
-        if (qms_meta_find_id(x->o, v->raw, len, 0, &s, &e))
+        if (qms_meta_find_id(x->o, v->raw, len, 0, &s, &e)) {
             v->value = qms_arena_strndup(x->a, v->raw + s, e - s);
-        else
+            if (s == 0 && e == len)
+                v->flags |= QMS_META_ID_MATCH;
+        } else
             v->flags |= QMS_META_UNPARSED;
         break;
     case QMS_META_REVISION:
@@ -197,7 +242,28 @@ static void normalize_into(struct ex *x, enum qms_meta_field f, struct qms_meta_
     case QMS_META_REVIEW_DATE:
     case QMS_META_APPROVAL_DATE: {
         int32_t days = 0;
-        if (qms_meta_parse_date(x->o, v->raw, len, &days, &v->flags)) {
+        uint32_t first_flags = v->flags;
+        int ok = qms_meta_parse_date(x->o, v->raw, len, &days, &v->flags);
+        /* "May 28, 2007 [eBook #21636]", "12.03.2024 (Rev. 03)": a remark after the date */
+        size_t cut = len;
+        while (!ok && cut > 0 && (v->raw[cut - 1] == ')' || v->raw[cut - 1] == ']')) {
+            char close = v->raw[cut - 1], open = close == ')' ? '(' : '[';
+            size_t k = cut - 1;
+            while (k > 0 && v->raw[k - 1] != open && v->raw[k - 1] != close)
+                k--;
+            if (k == 0 || v->raw[k - 1] != open)
+                break;
+            cut = k - 1;
+            while (cut > 0 && is_space((unsigned char)v->raw[cut - 1]))
+                cut--;
+            if (!cut)
+                break;
+            uint32_t flags = first_flags;
+            if ((ok = qms_meta_parse_date(x->o, v->raw, cut, &days, &flags)) != 0 ||
+                (flags & QMS_META_AMBIGUOUS))
+                v->flags = flags;
+        }
+        if (ok) {
             int y, m, d;
             civil_from_days(days, &y, &m, &d);
             v->date = days;
@@ -245,6 +311,29 @@ static struct qms_meta_value *add_value(struct ex *x, int field, enum qms_meta_s
     return v;
 }
 
+/* Whether a person value read from "Label: value" text is a sentence rather than a name:
+ * "Ersteller: erstellt und ändert das Dokument." in a responsibilities list describes a role.
+ * A sentence starts lower case or ends with a full stop, and has three or more words
+ * ("Dr. Klaus Weber", "Quality Manager", "J. Smith" stay names). */
+static int sentence_not_person(const char *v, size_t len)
+{
+    trim_value(&v, &len);
+    size_t words = 0;
+    for (size_t i = 0; i < len; i++)
+        words += !is_space((unsigned char)v[i]) && (i == 0 || is_space((unsigned char)v[i - 1]));
+    if (words < 3)
+        return 0;
+    int lower = len && v[0] >= 'a' && v[0] <= 'z';
+    if (len >= 2 && (unsigned char)v[0] == 0xC3 && (unsigned char)v[1] >= 0xA0 &&
+        (unsigned char)v[1] <= 0xBF)
+        lower = 1; /* é, ü ... (Latin-1 lower case in UTF-8) */
+    size_t last = len;
+    while (last > 0 && !is_space((unsigned char)v[last - 1]))
+        last--;
+    int stop = len && (v[len - 1] == '.' || v[len - 1] == '!') && len - last > 3;
+    return lower || stop;
+}
+
 /* ---- "Label: value" text (control lines, headers, footers) ---- */
 
 struct hit {
@@ -254,13 +343,16 @@ struct hit {
     int colon;       /* written "Label: value" */
 };
 
-static int at_line_start(const char *s, size_t i)
+/* How many bytes of s[0..n) are line-start decoration (spaces, bullets, pipes, quote and
+ * heading marks, non-ASCII bullets): a label at i starts the line when i <= this. Computed
+ * once per line, for a per-label scan back would be quadratic on a 2 KiB line of bullets. */
+static size_t line_start_span(const char *s, size_t n)
 {
-    for (size_t k = 0; k < i; k++)
-        if (!is_space((unsigned char)s[k]) && s[k] != '-' && s[k] != '|' && s[k] != '>' &&
-            s[k] != '#' && s[k] != '+' && !((unsigned char)s[k] >= 0x80))
-            return 0;
-    return 1;
+    size_t k = 0;
+    while (k < n && (is_space((unsigned char)s[k]) || s[k] == '-' || s[k] == '|' || s[k] == '>' ||
+                     s[k] == '#' || s[k] == '+' || (unsigned char)s[k] >= 0x80))
+        k++;
+    return k;
 }
 
 /* After "  ", a tab, '|', ';' or ',' (with spaces): the start of another "Label: value". */
@@ -353,21 +445,37 @@ static void scan_line(struct ex *x, const char *line, size_t len, enum qms_meta_
     char buf[LINE_MAX_SCAN];
     size_t n = 0;
     /* Markdown emphasis and code marks around labels ("**Document ID:** SOP-01"). */
-    for (size_t i = 0; i < len && n + 1 < sizeof buf; i++)
-        if (line[i] != '*' && line[i] != '`')
+    for (size_t i = 0; i < len && n + 4 < sizeof buf; i++) {
+        if (line[i] == '*' || line[i] == '`')
+            continue;
+        size_t k = 1;
+        if ((unsigned char)line[i] >= 0x80) {
+            k = typo_space(line, len, i);
+            if (!k && i + 2 < len && (unsigned char)line[i] == 0xE2 &&
+                (unsigned char)line[i + 1] == 0x80 &&
+                ((unsigned char)line[i + 2] == 0x98 || (unsigned char)line[i + 2] == 0x99))
+                k = 3;
+        }
+        if (k > 1) {
+            n += plain_text(buf + n, line + i, k);
+            i += k - 1;
+        } else {
             buf[n++] = line[i];
+        }
+    }
     n = utf8_cut(buf, n, sizeof buf - 1);
     buf[n] = '\0';
 
     struct hit hits[MAX_HITS];
     size_t n_hits = 0;
+    size_t lead = line_start_span(buf, n);
     for (size_t i = 0; i < n && n_hits < MAX_HITS; i++) {
         if (!is_word((unsigned char)buf[i]) || (i > 0 && is_word((unsigned char)buf[i - 1])) ||
             (i > 0 && (buf[i - 1] == '-' || buf[i - 1] == '.' || buf[i - 1] == '/')))
             continue;
         /* In control lines a label starts the line, follows a separator or another value:
            "Employee Number: 5" is not a document number. */
-        if (require_colon && n_hits == 0 && !at_line_start(buf, i) && !after_separator(buf, i))
+        if (require_colon && n_hits == 0 && i > lead && !after_separator(buf, i))
             continue;
         size_t end = 0;
         const struct qms_meta_word *w = qms_meta_match_list(&x->o->labels, buf, n, i, &end);
@@ -409,6 +517,13 @@ static void scan_line(struct ex *x, const char *line, size_t len, enum qms_meta_
             !qms_meta_find_id(x->o, v, vlen, 0, &s, &e))
             continue;
         if (!hits[h].colon && !plausible(x, hits[h].field, v, vlen))
+            continue;
+        /* "Version: 8.28.2011" in a footer is the date of the form's version, not a revision
+           that other sources can disagree with. */
+        if (hits[h].field == QMS_META_REVISION && qms_meta_date_shaped(v, vlen))
+            continue;
+        if ((hits[h].field == QMS_META_OWNER || hits[h].field == QMS_META_APPROVER) &&
+            sentence_not_person(v, vlen))
             continue;
         add_value(x, hits[h].field, src, buf + hits[h].pos, hits[h].end - hits[h].pos, v, vlen,
                   loc);
@@ -475,6 +590,8 @@ static void extract_properties(struct ex *x)
         enum qms_meta_source src;
         if (!p->name || !p->value || !prop_source(p->source, &src))
             continue;
+        if (p->type && (!strcmp(p->type, "bool") || !strcmp(p->type, "boolean")))
+            continue; /* a yes/no flag ("Référence" = true) is no document-control value */
         const char *name = p->name;
         if (name[0] == '_')
             continue; /* SharePoint's hidden _Version, _Status ...: not the document's */
@@ -544,19 +661,36 @@ struct table_info {
 struct grid {
     const struct qms_table *t;
     uint32_t rows, cols;
+    uint32_t all_rows;               /* the table's rows (capped), even when `rows` is fewer */
     const struct qms_cell **cells;   /* rows * cols, NULL where nothing starts or spans */
 };
 
 #define GRID_MAX_ROWS 100000u
+/* Grid slots built per document: an ODT row index can jump to 16 million with a few bytes
+ * of number-rows-repeated, and a document can hold thousands of such tables. */
+#define GRID_BUDGET (16u << 20)
+#define GRID_CLASSIFY_ROWS 3u /* what classify reads of a table away from the top */
 
-static int grid_build(struct grid *g, const struct qms_table *t)
+/* Builds the first min(max_rows, rows) rows; *budget (slots left) is charged, and the grid
+ * is cut short when it runs out. */
+static int grid_build(struct grid *g, const struct qms_table *t, uint32_t max_rows,
+                      size_t *budget)
 {
     g->t = t;
-    g->rows = t->n_rows < GRID_MAX_ROWS ? t->n_rows : GRID_MAX_ROWS;
+    g->all_rows = t->n_rows < GRID_MAX_ROWS ? t->n_rows : GRID_MAX_ROWS;
+    g->rows = g->all_rows < max_rows ? g->all_rows : max_rows;
     g->cols = t->n_cols < MAX_COLS ? t->n_cols : MAX_COLS;
     g->cells = NULL;
     if (!g->rows || !g->cols)
         return 0;
+    if (budget) {
+        size_t fit = *budget / g->cols;
+        if (g->rows > fit)
+            g->rows = (uint32_t)fit;
+        *budget -= (size_t)g->rows * g->cols;
+        if (!g->rows)
+            return 0;
+    }
     g->cells = calloc((size_t)g->rows * g->cols, sizeof *g->cells);
     if (!g->cells)
         return QMS_ENOMEM;
@@ -637,8 +771,8 @@ static void classify(struct ex *x, const struct grid *g, struct table_info *info
 {
     info->role = ROLE_NONE;
     int near_top = info->first_body < x->o->control_blocks;
-    for (uint32_t r = 0; r < 2 && r + 1 < g->rows; r++) {
-        uint32_t data_rows = g->rows - r - 1;
+    for (uint32_t r = 0; r < 2 && r + 1 < g->all_rows && r < g->rows; r++) {
+        uint32_t data_rows = g->all_rows - r - 1;
         unsigned k = map_header(&x->o->register_cols, g, r, info->cols);
         unsigned others = k & ((1u << QMS_COL_TITLE) | (1u << QMS_COL_REVISION) |
                                (1u << QMS_COL_STATUS) | (1u << QMS_COL_DATE));
@@ -709,6 +843,8 @@ static void extract_kv_table(struct ex *x, const struct grid *g)
         if (v && v->text && f == QMS_META_ID && weak_id_label(s, len) &&
             !qms_meta_find_id(x->o, v->text, strlen(v->text), 0, &is, &ie))
             continue; /* "Nr. | 4" in a table of regulations */
+        if (v && v->text && f == QMS_META_REVISION && qms_meta_date_shaped(v->text, strlen(v->text)))
+            continue; /* "Version | 03/2024": a date */
         if (v && v->text)
             add_value(x, f, QMS_META_SRC_CONTROL_BLOCK, s, len, v->text, strlen(v->text), v->loc);
     }
@@ -745,8 +881,22 @@ static int find_col(const struct table_info *info, const struct grid *g, int kin
     return -1;
 }
 
+/* Whether a cell starts in the row: a row made only of cells spanning down from above
+ * carries no new entry (a hostile span can reach the 100,000-row grid cap). */
+static int row_starts_cell(const struct grid *g, uint32_t row)
+{
+    for (uint32_t c = 0; c < g->cols; c++) {
+        const struct qms_cell *cell = grid_cell(g, row, c);
+        if (cell && cell->row == row)
+            return 1;
+    }
+    return 0;
+}
+
 static int row_empty(const struct grid *g, uint32_t row)
 {
+    if (!row_starts_cell(g, row))
+        return 1;
     for (uint32_t c = 0; c < g->cols; c++) {
         const char *s = cell_text(g, row, c, NULL);
         for (; *s; s++)
@@ -790,16 +940,31 @@ static void extract_history(struct ex *x, struct qms_meta *m, const struct grid 
     m->history_table = index;
     if (!m->n_history)
         return;
-    /* The current row: the last, unless the revisions strictly decrease (newest first). */
+    /* The current row: the last, unless the table is written newest first: its first
+       revision is greater than its last comparable one (so a duplicate or a misplaced row in
+       between, 3 2 2 1, does not turn it around), or, without comparable revisions, its first
+       date is later than its last. The revision plugin reads the order the same way. */
     size_t current = m->n_history - 1;
     const struct qms_meta_history_row *rows = m->history;
-    if (m->n_history >= 2) {
-        int decreasing = 1;
-        for (size_t i = 1; i < m->n_history && decreasing; i++)
-            decreasing = qms_meta_rev_cmp(&rows[i - 1].revision, &rows[i].revision) == 1;
-        if (decreasing)
-            current = 0;
+    const struct qms_meta_value *first = NULL, *last = NULL, *first_d = NULL, *last_d = NULL;
+    for (size_t i = 0; i < m->n_history; i++) {
+        const struct qms_meta_value *r = &rows[i].revision, *d = &rows[i].date;
+        if (r->rev_scheme != QMS_REV_NONE && !(r->flags & (QMS_META_PLACEHOLDER | QMS_META_UNPARSED))) {
+            if (!first)
+                first = r;
+            else if (qms_meta_rev_cmp(first, r) != QMS_REV_INCOMPARABLE)
+                last = r;
+        }
+        if (d->date) {
+            if (!first_d)
+                first_d = d;
+            else
+                last_d = d;
+        }
     }
+    if (first && last ? qms_meta_rev_cmp(first, last) == 1
+                      : first_d && last_d && first_d->date > last_d->date)
+        current = 0;
     m->history_current = current;
     const struct qms_meta_value *cur = &rows[current].revision;
     if (rev >= 0 && cur->raw && cur->raw[0]) {
@@ -919,6 +1084,23 @@ static void extract_blocks(struct ex *x)
     }
 }
 
+/* A document whose sections are level-1 headings ("1 Purpose", "2 Scope" ...) has no title
+ * heading: its first level-1 heading names a section, and taking it as the title makes every
+ * such document disagree with its title property. The first level-1 heading is the title when
+ * it is the only level-1 heading of the body, or when it carries a document ID. */
+static int first_heading_is_title(struct ex *x, const struct qms_block *first)
+{
+    size_t is = 0, ie = 0;
+    if (qms_meta_find_id(x->o, first->text, first->text_len, 0, &is, &ie))
+        return 1;
+    const struct qms_doc *d = x->doc;
+    for (const struct qms_block *b = first + 1; b < d->blocks + d->n_blocks; b++)
+        if (b->kind == QMS_BLOCK_HEADING && b->level == 1 && is_body(b) &&
+            !(b->flags & QMS_BLOCK_IN_TABLE))
+            return 0;
+    return 1;
+}
+
 static void extract_title(struct ex *x)
 {
     const struct qms_doc *d = x->doc;
@@ -937,6 +1119,8 @@ static void extract_title(struct ex *x)
             title = b;
     }
     if (!title)
+        return;
+    if (title->kind == QMS_BLOCK_HEADING && !first_heading_is_title(x, title))
         return;
     const char *s = title->text;
     size_t len = title->text_len, is = 0, ie = 0;
@@ -1127,7 +1311,7 @@ static void derive_types(struct ex *x)
         const struct qms_meta_value *t = &titles[i];
         if (t->source != QMS_META_SRC_TITLE_HEADING || (t->flags & QMS_META_PLACEHOLDER))
             continue;
-        const struct qms_meta_word *w = find_word(&x->o->type_words, t->value, strlen(t->value), 1);
+        const struct qms_meta_word *w = find_word(&x->o->title_types, t->value, strlen(t->value), 1);
         if (w)
             add_type(x, w->canon, QMS_META_SRC_TITLE_HEADING, t->value, strlen(t->value), "title",
                      t->loc);
@@ -1175,14 +1359,19 @@ int qms_meta_extract(const struct qms_meta **out, const struct qms_doc *doc,
             info[b->table].first_body = body;
         body++;
     }
+    size_t grid_budget = GRID_BUDGET;
     for (size_t t = 0; t < n_tables && info && !x.rc; t++) {
         struct grid g;
-        if (grid_build(&g, &doc->tables[t])) {
+        /* Only a table near the top can be a key/value control table and needs all rows;
+         * elsewhere classify reads the header rows. */
+        int near_top = info[t].first_body < opts->control_blocks;
+        if (grid_build(&g, &doc->tables[t], near_top ? GRID_MAX_ROWS : GRID_CLASSIFY_ROWS,
+                       near_top ? &grid_budget : NULL)) {
             x.rc = QMS_ENOMEM;
             break;
         }
         classify(&x, &g, &info[t]);
-        if (info[t].role == ROLE_NONE && info[t].first_body < opts->control_blocks)
+        if (info[t].role == ROLE_NONE && near_top)
             extract_kv_table(&x, &g);
         grid_free(&g);
     }
@@ -1194,7 +1383,7 @@ int qms_meta_extract(const struct qms_meta **out, const struct qms_doc *doc,
         if (!history && info[t].role != ROLE_REGISTER)
             continue;
         struct grid g;
-        if (grid_build(&g, &doc->tables[t])) {
+        if (grid_build(&g, &doc->tables[t], GRID_MAX_ROWS, &grid_budget)) {
             x.rc = QMS_ENOMEM;
             break;
         }

@@ -79,6 +79,10 @@ struct qms_meta_opts {
     struct qms_meta_wordlist weekdays;      /* skipped in dates ("Tuesday, 12 March 2024") */
     struct qms_meta_wordlist placeholders;  /* exact normalized phrases */
     struct qms_meta_wordlist core_props;    /* property name (lower case, no prefix) -> field */
+    struct qms_meta_wordlist title_types;   /* the types' `words` only, for titles: a type's
+                                               own name ("external", "manual") names the type
+                                               in a Type: field, but in a title it is a subject
+                                               ("External Providers") */
 };
 
 /*
@@ -127,7 +131,8 @@ int qms_meta_is_placeholder(const struct qms_meta_opts *opts, const char *s, siz
  * Parses a date: ISO 8601 (2024-03-12, 2024-03-12T10:00:00Z, 20240312), d/m/y and m/d/y with
  * '/', '.' or '-' (German 12.03.2024 is always d.m.y), two- or four-digit years, and month
  * names in English, German, Spanish and French ("12 March 2024", "March 12, 2024",
- * "12. März 2024", "12 de marzo de 2024", "12 mars 2024", "Mar 2024"). Returns 1 and the
+ * "12. März 2024", "12 de marzo de 2024", "12 mars 2024", "Mar 2024"); a month and year
+ * (2024-03, 03/2024, 03.2024, "March 2024") is the first of the month. Returns 1 and the
  * days since 1970 in *days; 0 with *flags |= QMS_META_AMBIGUOUS when both orders are valid
  * and none is configured; 0 with QMS_META_UNPARSED otherwise.
  */
@@ -145,6 +150,14 @@ int32_t qms_meta_days(int y, int m, int d);
 int qms_meta_parse_revision(const struct qms_meta_opts *opts, const char *s, size_t len,
                             char *canon, size_t canon_cap, enum qms_rev_scheme *scheme,
                             uint64_t *key);
+
+/*
+ * 1 when s (leading spaces skipped) starts with a numeric date rather than a revision:
+ * 2024-03-12, 12.03.2024, 8.28.2011, 03/2024, 2024-03, 1.10.09 (a two-digit year only with a
+ * zero-padded part or slashes: 1.2.3 stays a version). Used so that "Version: 8.28.2011" in a
+ * footer is not a revision. Thread-safe.
+ */
+int qms_meta_date_shaped(const char *s, size_t len);
 
 /* The first ID-pattern match in s[0..len): 1 with [*start, *end), else 0. Thread-safe. */
 int qms_meta_find_id(const struct qms_meta_opts *opts, const char *s, size_t len, size_t from,

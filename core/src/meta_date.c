@@ -264,6 +264,9 @@ int qms_meta_parse_date(const struct qms_meta_opts *opts, const char *s, size_t 
         if (m)
             return result(qms_meta_days((int)t[1].num, m, 1), days, flags);
     }
+    if (n == 2 && t[0].kind == TOK_NUM && t[1].kind == TOK_NUM && t[0].len <= 2 &&
+        t[1].len == 4 && t[1].sep_before && t[1].sep_before != ' ') /* 03/2024, 03.2024 */
+        return result(qms_meta_days((int)t[1].num, (int)t[0].num, 1), days, flags);
     if (n == 2 && t[0].kind == TOK_NUM && t[1].kind == TOK_NUM && t[0].len == 4 &&
         t[1].len <= 2 && t[1].sep_before == '-') /* 2024-03 */
         return result(qms_meta_days((int)t[0].num, (int)t[1].num, 1), days, flags);

@@ -146,9 +146,10 @@ static int load_labels(struct qms_meta_opts *o, const struct qms_node *root, str
 
     if (!(n = section(root, "types", QMS_NODE_MAP, err, &rc)))
         return rc;
-    struct qms_vec prefixes;
+    struct qms_vec prefixes, title_words;
     qms_vec_init(&v, sizeof(struct qms_meta_word));
     qms_vec_init(&prefixes, sizeof(struct qms_meta_word));
+    qms_vec_init(&title_words, sizeof(struct qms_meta_word));
     for (size_t i = 0; i < n->n_items; i++) {
         const struct qms_node *t = &n->items[i];
         if (t->kind != QMS_NODE_MAP)
@@ -158,6 +159,8 @@ static int load_labels(struct qms_meta_opts *o, const struct qms_node *root, str
             return rc;
         if (w && (rc = add_seq(o, &v, w, 0, n->keys[i], 0, err)))
             return rc;
+        if (w && (rc = add_seq(o, &title_words, w, 0, n->keys[i], 0, err)))
+            return rc;
         struct qms_node self = *t;
         self.kind = QMS_NODE_SCALAR;
         self.scalar = n->keys[i];
@@ -165,6 +168,7 @@ static int load_labels(struct qms_meta_opts *o, const struct qms_node *root, str
             return rc;
     }
     finish(&o->type_words, &v);
+    finish(&o->title_types, &title_words);
     finish(&o->type_prefixes, &prefixes);
 
     static const char *const col_sections[2] = {"history_columns", "register_columns"};

@@ -26,6 +26,67 @@ static int ends_token(const char *s, size_t len, size_t i)
            (unsigned char)s[i] == 0xE2 /* em/en dash */;
 }
 
+/* Digits of s[i..) (at most 9), or 0. */
+static size_t digit_run(const char *s, size_t len, size_t i)
+{
+    size_t k = i;
+    while (k < len && k - i < 9 && is_digit(s[k]))
+        k++;
+    return k - i;
+}
+
+static int valid_dm(long a, long b)
+{
+    return a >= 1 && a <= 31 && b >= 1 && b <= 12;
+}
+
+int qms_meta_date_shaped(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && ((unsigned char)s[i] <= ' ' || s[i] == '*' || s[i] == '('))
+        i++;
+    long comp[3];
+    size_t width[3];
+    int n = 0, padded = 0;
+    char sep = 0;
+    while (n < 3) {
+        size_t w = digit_run(s, len, i);
+        if (!w)
+            return 0;
+        long v = 0;
+        for (size_t k = 0; k < w; k++)
+            v = v * 10 + (s[i + k] - '0');
+        padded |= w == 2 && s[i] == '0';
+        comp[n] = v;
+        width[n++] = w;
+        i += w;
+        if (i + 1 < len && (s[i] == '.' || s[i] == '/' || s[i] == '-') && is_digit(s[i + 1]) &&
+            (!sep || sep == s[i])) {
+            sep = s[i++];
+            continue;
+        }
+        break;
+    }
+    if (!ends_token(s, len, i) && !(i + 1 == len && s[i] == '.'))
+        return 0;
+#define YEAR(k) (width[k] == 4 && comp[k] >= 1900 && comp[k] <= 2199)
+    if (n == 2) /* 03/2024, 2024-03, 03.2024 */
+        return (YEAR(1) && width[0] <= 2 && comp[0] >= 1 && comp[0] <= 12) ||
+               (YEAR(0) && width[1] <= 2 && comp[1] >= 1 && comp[1] <= 12 && sep != '.');
+    if (n != 3)
+        return 0;
+    if (YEAR(0)) /* 2024-03-12 */
+        return width[1] <= 2 && width[2] <= 2 && valid_dm(comp[2], comp[1]);
+    if (width[0] > 2 || width[1] > 2)
+        return 0;
+    if (YEAR(2)) /* 12.03.2024, 8.28.2011 */
+        return valid_dm(comp[0], comp[1]) || valid_dm(comp[1], comp[0]);
+    /* A two-digit year: only with a zero-padded part (1.10.09, 03/04/24), for 1.2.3 is a version */
+    return width[2] == 2 && (padded || sep == '/') &&
+           (valid_dm(comp[0], comp[1]) || valid_dm(comp[1], comp[0]));
+#undef YEAR
+}
+
 int qms_meta_parse_revision(const struct qms_meta_opts *opts, const char *s, size_t len,
                             char *canon, size_t canon_cap, enum qms_rev_scheme *scheme,
                             uint64_t *key)
@@ -62,6 +123,8 @@ int qms_meta_parse_revision(const struct qms_meta_opts *opts, const char *s, siz
     if (i >= len)
         return 0;
     if (is_digit(s[i])) {
+        if (qms_meta_date_shaped(s + i, len - i))
+            return 0; /* "Version: 8.28.2011", "Ausgabe 03/2024", "Rev. 2024-03-12": a date */
         uint32_t comp[3] = {0, 0, 0};
         int n = 0;
         size_t start = i;

@@ -51,6 +51,10 @@ static int fold_char(const char *s, size_t len, size_t *i)
             *i += 3;
             return FOLD_SKIP;
         }
+        if (e == 0x98 || e == 0x99) { /* ‘ ’: Word's and LibreOffice's apostrophe */
+            *i += 3;
+            return '\'';
+        }
     }
     (*i)++;
     return c;
@@ -103,8 +107,11 @@ size_t qms_meta_match_word(const char *s, size_t len, size_t pos, const struct q
             return 0;
         k++;
     }
-    /* The phrase must end where a word ends: "rev" is not the start of "review". */
-    if (i < len && is_word_byte((unsigned char)s[i])) {
+    /* The phrase must end where a word ends: "rev" is not the start of "review". A no-break
+       or narrow space (French "Référence\u00a0:") or a typographic apostrophe ends a word. */
+    size_t next = i;
+    int after = i < len && (unsigned char)s[i] >= 0x80 ? fold_char(s, len, &next) : 0;
+    if (i < len && is_word_byte((unsigned char)s[i]) && after != FOLD_SKIP && after != '\'') {
         unsigned char last = (unsigned char)word->norm[word->len - 1];
         if (is_word_byte(last))
             return 0;

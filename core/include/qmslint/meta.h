@@ -64,6 +64,12 @@ enum qms_meta_source {
 #define QMS_META_UNPARSED    0x0001u /* a date / revision / ID / status that did not parse: `value` is the raw text trimmed */
 #define QMS_META_PLACEHOLDER 0x0002u /* "no value": empty, YYYY-MM-DD, [DATE], TBD, Un-named ... (`value` is "") */
 #define QMS_META_AMBIGUOUS   0x0004u /* a date valid as both d/m/y and m/d/y with no configured order (`date` 0) */
+/* An ID value (a field value or a register entry's id) whose text as written (`raw`) is, as a
+ * whole, one match of the run's ID pattern (config `metadata.id_pattern`, else the default):
+ * plugins learn whether an ID conforms without knowing or compiling the pattern. Without it an
+ * ID value either did not match at all (QMS_META_UNPARSED, `value` is the raw text) or was
+ * found inside longer text (`value` is the match, e.g. raw "QP-007 (Rev C)"). */
+#define QMS_META_ID_MATCH    0x0008u
 
 /* How a revision is written; rev_key orders revisions of the same scheme family. */
 enum qms_rev_scheme {
@@ -131,7 +137,9 @@ struct qms_meta {
     const struct qms_meta_history_row *history; size_t n_history;
     int32_t history_table;            /* index into doc->tables, -1 when there is none */
     size_t history_current;           /* row taken as current: the last, or the first when the
-                                         revisions strictly decrease (newest first) */
+                                         table is newest first (its first revision greater
+                                         than its last comparable one; without revisions,
+                                         its first date later than its last) */
 
     /* Master list / register entries from every register table of the document. */
     const struct qms_meta_register_entry *register_entries; size_t n_register_entries;

@@ -619,3 +619,280 @@ Test(meta_extract, values_per_field_are_capped)
     cr_expect_str_eq(m->fields[QMS_META_APPROVER].items[255].value, "Person 255");
     qms_doc_free(D);
 }
+
+/* ---- regressions (field review) ---- */
+
+/* A newest-first table with a duplicated row: 3, 2, 2, 1 is still newest first, so row 0 is
+   current (it was the last row, revision 1, because the revisions did not strictly decrease). */
+Test(meta_extract, newest_first_history_with_duplicate_row_takes_the_first_row)
+{
+    begin("x.md", QMS_FORMAT_MARKDOWN);
+    const char *h[] = {"Rev", "Date", "Description",
+                       "3", "2024-05-01", "Scope widened",
+                       "2", "2023-05-01", "Typo",
+                       "2", "2023-05-01", "Typo",
+                       "1", "2022-05-01", "First issue"};
+    table(5, 3, h);
+    const struct qms_meta *m = extract();
+    cr_assert_eq(m->n_history, 4);
+    cr_expect_eq(m->history_current, 0);
+    EXPECT_VALUE(m, QMS_META_REVISION, QMS_META_SRC_REVISION_HISTORY, "3");
+    qms_doc_free(D);
+}
+
+/* Oldest first with a duplicate (1, 2, 2, 3) stays oldest first. */
+Test(meta_extract, oldest_first_history_with_duplicate_row_takes_the_last_row)
+{
+    begin("x.md", QMS_FORMAT_MARKDOWN);
+    const char *h[] = {"Rev", "Date", "Description",
+                       "A", "2022-05-01", "First issue",
+                       "B", "2023-05-01", "Typo",
+                       "B", "2023-05-01", "Typo",
+                       "C", "2024-05-01", "Scope widened"};
+    table(5, 3, h);
+    const struct qms_meta *m = extract();
+    cr_expect_eq(m->history_current, 3);
+    EXPECT_VALUE(m, QMS_META_REVISION, QMS_META_SRC_REVISION_HISTORY, "C");
+    qms_doc_free(D);
+}
+
+/* Without comparable revisions the dates decide: newest date first means row 0. */
+Test(meta_extract, history_without_revisions_ordered_by_dates)
+{
+    begin("x.md", QMS_FORMAT_MARKDOWN);
+    const char *h[] = {"Date", "Description", "Author",
+                       "2024-05-01", "Scope widened", "PS",
+                       "2022-05-01", "First issue", "PS"};
+    table(3, 3, h);
+    const struct qms_meta *m = extract();
+    cr_assert_eq(m->n_history, 2);
+    cr_expect_eq(m->history_current, 0);
+    qms_doc_free(D);
+}
+
+/* "Version: 8.28.2011" in a footer is the date of the form's layout, not a revision. */
+Test(meta_extract, footer_date_under_version_label_is_not_a_revision)
+{
+    begin("form.docx", QMS_FORMAT_DOCX);
+    block(QMS_BLOCK_PARAGRAPH, 0, "Body.");
+    block(QMS_BLOCK_FOOTER, 0, "Privacy Notice:    This form is confidential.       Version: 8.28.2011");
+    block(QMS_BLOCK_FOOTER, 0, "Privacy Notice:    This form is confidential.       Version: 1.10.09");
+    block(QMS_BLOCK_FOOTER, 0, "Ausgabe: 03/2024");
+    block(QMS_BLOCK_HEADER, 0, "QP-007 Rev. 2024-03-12");
+    block(QMS_BLOCK_HEADER, 0, "Stand: 12.03.2024  Version 2.0.1");
+    const struct qms_meta *m = extract();
+    for (size_t i = 0; i < m->fields[QMS_META_REVISION].n; i++)
+        cr_expect_str_eq(m->fields[QMS_META_REVISION].items[i].value, "2.0.1",
+                         "revision '%s' from %s", m->fields[QMS_META_REVISION].items[i].raw,
+                         qms_meta_source_name(m->fields[QMS_META_REVISION].items[i].source));
+    cr_expect_eq(m->fields[QMS_META_REVISION].n, 1);
+    qms_doc_free(D);
+}
+
+Test(meta_extract, control_table_date_under_version_is_not_a_revision)
+{
+    begin("x.docx", QMS_FORMAT_DOCX);
+    const char *t[] = {"Dokumentnummer", "VA-04", "Ausgabe", "03.2024", "Revision", "02"};
+    table(3, 2, t);
+    const struct qms_meta *m = extract();
+    cr_assert_eq(m->fields[QMS_META_REVISION].n, 1);
+    cr_expect_str_eq(m->fields[QMS_META_REVISION].items[0].value, "2");
+    qms_doc_free(D);
+}
+
+/* Plugins learn whether an ID conforms to the configured pattern from a flag. */
+Test(meta_extract, id_values_flag_a_whole_match_of_the_id_pattern)
+{
+    begin("QP-007_Document_Control.md", QMS_FORMAT_MARKDOWN);
+    prop(QMS_PROP_FRONT_MATTER, "doc_id", "QP-007");
+    prop(QMS_PROP_FRONT_MATTER, "document_number", "QP-007 (Rev C)");
+    prop(QMS_PROP_FRONT_MATTER, "id", "qp7");
+    const struct qms_meta *m = extract();
+    const struct qms_meta_value *a = val(m, QMS_META_ID, QMS_META_SRC_FRONT_MATTER, 0);
+    const struct qms_meta_value *b = val(m, QMS_META_ID, QMS_META_SRC_FRONT_MATTER, 1);
+    const struct qms_meta_value *c = val(m, QMS_META_ID, QMS_META_SRC_FRONT_MATTER, 2);
+    const struct qms_meta_value *f = val(m, QMS_META_ID, QMS_META_SRC_FILE_NAME, 0);
+    cr_assert(a && b && c && f);
+    cr_expect(a->flags & QMS_META_ID_MATCH);
+    cr_expect_not(b->flags & QMS_META_ID_MATCH, "'%s' has more than the ID", b->raw);
+    cr_expect_str_eq(b->value, "QP-007");
+    cr_expect_not(c->flags & QMS_META_ID_MATCH);
+    cr_expect(c->flags & QMS_META_UNPARSED);
+    cr_expect(f->flags & QMS_META_ID_MATCH);
+    qms_doc_free(D);
+}
+
+Test(meta_extract, register_ids_flag_the_id_pattern_match)
+{
+    begin("REG-001.md", QMS_FORMAT_MARKDOWN);
+    const char *r[] = {"Doc No", "Title", "Rev", "Status",
+                       "QP-001", "Control of documents", "A", "Approved",
+                       "Procedure 2", "Purchasing", "B", "Approved"};
+    table(3, 4, r);
+    const struct qms_meta *m = extract();
+    cr_assert_eq(m->n_register_entries, 2);
+    cr_expect(m->register_entries[0].id.flags & QMS_META_ID_MATCH);
+    cr_expect_not(m->register_entries[1].id.flags & QMS_META_ID_MATCH);
+    qms_doc_free(D);
+}
+
+
+/* A responsibilities list near the top ("Ersteller: erstellt und ändert das Dokument.") names
+   roles and their duties, not the document's owner. */
+Test(meta_extract, role_descriptions_are_not_owners)
+{
+    begin("VA-01.md", QMS_FORMAT_MARKDOWN);
+    block(QMS_BLOCK_PARAGRAPH, 0, "Erstellt von: Anna Schmidt");
+    block(QMS_BLOCK_PARAGRAPH, 0, "Freigegeben von: Dr. Klaus Weber");
+    block(QMS_BLOCK_LIST_ITEM, 0, "Ersteller: erstellt und ändert das Dokument.");
+    block(QMS_BLOCK_LIST_ITEM, 0, "Rédacteur : rédige le document.");
+    block(QMS_BLOCK_LIST_ITEM, 0, "Approver: signs off the procedure after review.");
+    block(QMS_BLOCK_LIST_ITEM, 0, "Author: Quality Manager");
+    const struct qms_meta *m = extract();
+    cr_expect_eq(m->fields[QMS_META_OWNER].n, 2);
+    EXPECT_VALUE(m, QMS_META_OWNER, QMS_META_SRC_CONTROL_BLOCK, "Anna Schmidt");
+    const struct qms_meta_value *o2 = val(m, QMS_META_OWNER, QMS_META_SRC_CONTROL_BLOCK, 1);
+    cr_expect(o2 && !strcmp(o2->value, "Quality Manager"));
+    cr_expect_eq(m->fields[QMS_META_APPROVER].n, 1);
+    EXPECT_VALUE(m, QMS_META_APPROVER, QMS_META_SRC_CONTROL_BLOCK, "Dr. Klaus Weber");
+    qms_doc_free(D);
+}
+
+/* A document whose sections are level-1 headings has no title heading: "Purpose" is not the
+   title that disagrees with the title property. */
+Test(meta_extract, first_of_several_level_one_headings_is_not_the_title)
+{
+    begin("policy.docx", QMS_FORMAT_DOCX);
+    prop(QMS_PROP_CORE, "dc:title", "Vendor Rating Policy");
+    block(QMS_BLOCK_HEADING, 1, "Purpose");
+    block(QMS_BLOCK_PARAGRAPH, 0, "Why.");
+    block(QMS_BLOCK_HEADING, 1, "Scope");
+    block(QMS_BLOCK_PARAGRAPH, 0, "What.");
+    const struct qms_meta *m = extract();
+    cr_expect_null(val(m, QMS_META_TITLE, QMS_META_SRC_TITLE_HEADING, 0));
+    EXPECT_VALUE(m, QMS_META_TITLE, QMS_META_SRC_CORE_PROPERTY, "Vendor Rating Policy");
+    qms_doc_free(D);
+
+    /* the only level-1 heading, or one carrying the ID, is the title */
+    begin("a.md", QMS_FORMAT_MARKDOWN);
+    block(QMS_BLOCK_HEADING, 1, "Supplier Evaluation");
+    block(QMS_BLOCK_HEADING, 2, "Purpose");
+    m = extract();
+    EXPECT_VALUE(m, QMS_META_TITLE, QMS_META_SRC_TITLE_HEADING, "Supplier Evaluation");
+    qms_doc_free(D);
+    begin("b.docx", QMS_FORMAT_DOCX);
+    block(QMS_BLOCK_HEADING, 1, "QP-008 Supplier Evaluation");
+    block(QMS_BLOCK_HEADING, 1, "1 Purpose");
+    m = extract();
+    EXPECT_VALUE(m, QMS_META_TITLE, QMS_META_SRC_TITLE_HEADING, "Supplier Evaluation");
+    qms_doc_free(D);
+}
+
+/* "Release Date: May 28, 2007 [eBook #21636]", "Gültig ab: 12.03.2024 (Revision 03)". */
+Test(meta_extract, date_followed_by_a_remark_in_brackets_is_parsed)
+{
+    begin("x.md", QMS_FORMAT_MARKDOWN);
+    block(QMS_BLOCK_PARAGRAPH, 0, "Release Date: May 28, 2007 [eBook #21636]");
+    block(QMS_BLOCK_PARAGRAPH, 0, "Gültig ab: 12.03.2024 (Revision 03)");
+    block(QMS_BLOCK_PARAGRAPH, 0, "Review date: 31.02.2024 (see note)");
+    const struct qms_meta *m = extract();
+    cr_assert_eq(m->fields[QMS_META_EFFECTIVE_DATE].n, 2);
+    cr_expect_str_eq(m->fields[QMS_META_EFFECTIVE_DATE].items[0].value, "2007-05-28");
+    cr_expect_str_eq(m->fields[QMS_META_EFFECTIVE_DATE].items[1].value, "2024-03-12");
+    const struct qms_meta_value *r = val(m, QMS_META_REVIEW_DATE, QMS_META_SRC_CONTROL_BLOCK, 0);
+    cr_assert(r);
+    cr_expect(r->flags & QMS_META_UNPARSED, "an impossible date stays unparsed");
+    cr_expect_str_eq(r->raw, "31.02.2024 (see note)");
+    qms_doc_free(D);
+}
+
+/* A yes/no custom property named like a label ("Référence" = true) is not a document ID. */
+Test(meta_extract, boolean_properties_are_not_values)
+{
+    begin("x.odt", QMS_FORMAT_ODT);
+    cr_assert(qms_docb_add_property(&B, QMS_PROP_ODT_USER, "Référence", "true", "boolean", here()));
+    cr_assert(qms_docb_add_property(&B, QMS_PROP_ODT_USER, "Document ID", "QP-001", "string", here()));
+    const struct qms_meta *m = extract();
+    cr_assert_eq(m->fields[QMS_META_ID].n, 1);
+    cr_expect_str_eq(m->fields[QMS_META_ID].items[0].value, "QP-001");
+    qms_doc_free(D);
+}
+
+/* Vocabulary seen in German and Spanish sets: "Stand", "Fecha de edición", "DEROGADO",
+   history columns "Änderungsgrund", "Erstellt", "Naturaleza del cambio". */
+Test(meta_extract, german_and_spanish_vocabulary_variants)
+{
+    begin("VA-04.md", QMS_FORMAT_MARKDOWN);
+    block(QMS_BLOCK_PARAGRAPH, 0, "Stand: 03/2024");
+    block(QMS_BLOCK_PARAGRAPH, 0, "Estado: DEROGADO");
+    block(QMS_BLOCK_PARAGRAPH, 0, "Fecha de edición: 25/03/2024");
+    for (int i = 0; i < 45; i++)
+        block(QMS_BLOCK_PARAGRAPH, 0, "Text.");
+    const char *h[] = {"Version", "Datum", "Änderungsgrund", "Erstellt", "Geprüft",
+                       "01", "14.01.2021", "Erstausgabe", "A. Schmidt", "B. Meyer"};
+    table(2, 5, h);
+    const struct qms_meta *m = extract();
+    cr_assert_eq(m->fields[QMS_META_EFFECTIVE_DATE].n, 2);
+    cr_expect_str_eq(m->fields[QMS_META_EFFECTIVE_DATE].items[0].value, "2024-03-01");
+    cr_expect_str_eq(m->fields[QMS_META_EFFECTIVE_DATE].items[1].value, "2024-03-25");
+    EXPECT_VALUE(m, QMS_META_STATUS, QMS_META_SRC_CONTROL_BLOCK, "withdrawn");
+    cr_assert_eq(m->n_history, 1);
+    cr_expect_str_eq(m->history[0].description, "Erstausgabe");
+    cr_expect_str_eq(m->history[0].people, "A. Schmidt");
+    qms_doc_free(D);
+}
+
+/* French typography as Word and LibreOffice autocorrect it: a no-break (U+00A0) or narrow
+   no-break (U+202F) space before ':', typographic apostrophes, no-break spaces in dates. */
+Test(meta_extract, french_typography_no_break_spaces_and_apostrophes)
+{
+    begin("PR-7.5-01.docx", QMS_FORMAT_DOCX);
+    block(QMS_BLOCK_PARAGRAPH, 0, "Référence\xc2\xa0: PR-7.5-01");
+    block(QMS_BLOCK_PARAGRAPH, 0, "Indice\xe2\x80\xaf: C");
+    block(QMS_BLOCK_PARAGRAPH, 0, "Date d\xe2\x80\x99" "application\xc2\xa0: 12\xc2\xa0mars\xc2\xa0" "2024");
+    block(QMS_BLOCK_PARAGRAPH, 0, "Approuvé par\xe2\x80\xaf: Philippe Dubois");
+    block(QMS_BLOCK_FOOTER, 0, "Indice\xc2\xa0: C \xe2\x80\x94 Page 1/2");
+    const struct qms_meta *m = extract();
+    EXPECT_VALUE(m, QMS_META_ID, QMS_META_SRC_CONTROL_BLOCK, "PR-7.5-01");
+    EXPECT_VALUE(m, QMS_META_REVISION, QMS_META_SRC_CONTROL_BLOCK, "C");
+    EXPECT_VALUE(m, QMS_META_REVISION, QMS_META_SRC_FOOTER, "C");
+    EXPECT_VALUE(m, QMS_META_EFFECTIVE_DATE, QMS_META_SRC_CONTROL_BLOCK, "2024-03-12");
+    EXPECT_VALUE(m, QMS_META_APPROVER, QMS_META_SRC_CONTROL_BLOCK, "Philippe Dubois");
+    qms_doc_free(D);
+
+    /* a key/value table: "Date d’application" | "12 mars 2024" */
+    begin("x.odt", QMS_FORMAT_ODT);
+    const char *t[] = {"Date d\xe2\x80\x99" "application", "12\xc2\xa0mars 2024",
+                       "Référence\xc2\xa0", "PR-7.5-01"};
+    table(2, 2, t);
+    m = extract();
+    EXPECT_VALUE(m, QMS_META_EFFECTIVE_DATE, QMS_META_SRC_CONTROL_BLOCK, "2024-03-12");
+    EXPECT_VALUE(m, QMS_META_ID, QMS_META_SRC_CONTROL_BLOCK, "PR-7.5-01");
+    qms_doc_free(D);
+}
+
+/* A title word names the document's type only as a type phrase: "External Providers" is the
+   subject of a procedure, an "Operating Manual" is not the quality manual. */
+Test(meta_extract, subject_words_in_titles_are_not_types)
+{
+    static const char *const titles[] = {"Control of External Providers",
+                                         "Operating Manual for the Press", "Manuel utilisateur"};
+    for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++) {
+        begin("x.md", QMS_FORMAT_MARKDOWN);
+        block(QMS_BLOCK_HEADING, 1, titles[i]);
+        const struct qms_meta *m = extract();
+        cr_expect_eq(m->fields[QMS_META_TYPE].n, 0, "'%s' typed '%s'", titles[i],
+                     m->fields[QMS_META_TYPE].n ? m->fields[QMS_META_TYPE].items[0].value : "");
+        qms_doc_free(D);
+    }
+    begin("x.md", QMS_FORMAT_MARKDOWN);
+    block(QMS_BLOCK_HEADING, 1, "Register of External Documents");
+    const struct qms_meta *m = extract();
+    cr_expect(m->fields[QMS_META_TYPE].n >= 1);
+    qms_doc_free(D);
+    begin("x.md", QMS_FORMAT_MARKDOWN);
+    block(QMS_BLOCK_HEADING, 1, "Manuel qualité");
+    m = extract();
+    EXPECT_VALUE(m, QMS_META_TYPE, QMS_META_SRC_TITLE_HEADING, "manual");
+    qms_doc_free(D);
+}

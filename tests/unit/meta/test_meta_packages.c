@@ -221,3 +221,25 @@ Test(meta_packages, extraction_shares_options_between_threads)
         cr_expect(w[i].ok, "%s failed on a thread", w[i].name);
     }
 }
+
+/* Regression (shared corpus, skipped when absent): the footers of this form end in
+   "Version: 1.10.09" and "Version: 8.28.2011", the dates of the form's layout. They were read
+   as two revisions that disagree (revision/inconsistent on a document with no revision). */
+Test(meta_packages, footer_dates_under_version_are_not_revisions_in_a_real_form)
+{
+    char *path = qms_test_shared("corpus/docx/ShayHill__docx2python__tests_resources_checked_boxes.docx");
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    if (!f) {
+        free(path);
+        cr_skip("../shared/corpus is absent");
+    }
+    fclose(f);
+    struct qms_err err = {{0}};
+    cr_assert_eq(qms_read_file(&D, path, "checked_boxes.docx", NULL, &err), 0, "%s", err.msg);
+    free(path);
+    const struct qms_meta *m = NULL;
+    cr_assert_eq(qms_meta_extract(&m, D, qms_doc_arena(D), opts, &err), 0, "%s", err.msg);
+    for (size_t i = 0; i < m->fields[QMS_META_REVISION].n; i++)
+        cr_expect_fail("revision '%s' from %s", m->fields[QMS_META_REVISION].items[i].raw,
+                       qms_meta_source_name(m->fields[QMS_META_REVISION].items[i].source));
+}

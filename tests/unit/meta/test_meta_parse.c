@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "doc.h"
 #include "meta.h"
 #include "testutil.h"
 
@@ -342,4 +343,57 @@ Test(meta_opts, bad_vocabulary_file_names_the_place)
     cr_expect_eq(qms_meta_opts_load(&o, dir, NULL, &err), QMS_ECONFIG);
     cr_expect(strstr(err.msg, "status"), "a missing section is named: %s", err.msg);
     free(dir);
+}
+
+Test(meta_rev, dates_are_not_revisions)
+{
+    struct qms_meta_opts *o = load(NULL);
+    char canon[64];
+    enum qms_rev_scheme scheme;
+    uint64_t key;
+    static const char *const dates[] = {"8.28.2011", "12.03.2024", "2024-03-12", "1.10.09",
+                                        "03/2024", "2024-03", "Version 12.03.2024", "03.2024",
+                                        NULL};
+    for (int i = 0; dates[i]; i++)
+        cr_expect_eq(qms_meta_parse_revision(o, dates[i], strlen(dates[i]), canon, sizeof canon,
+                                             &scheme, &key), 0, "'%s' read as a revision", dates[i]);
+    static const char *const revs[] = {"1.2.3", "2.0.1", "1.10", "10", "2024", "01", "1.0", NULL};
+    for (int i = 0; revs[i]; i++)
+        cr_expect_eq(qms_meta_parse_revision(o, revs[i], strlen(revs[i]), canon, sizeof canon,
+                                             &scheme, &key), 1, "'%s' not read as a revision", revs[i]);
+    qms_meta_opts_free(o);
+}
+
+Test(meta_id, configured_pattern_sets_the_match_flag_in_the_record)
+{
+    struct qms_meta_opts *o = load("id_pattern: 'DOC[0-9]{4}'\n");
+    struct qms_docb b;
+    struct qms_doc *d = NULL;
+    struct qms_location loc = {0};
+    cr_assert_eq(qms_docb_init(&b, "x.md", QMS_FORMAT_MARKDOWN, NULL), 0);
+    cr_assert(qms_docb_add_property(&b, QMS_PROP_FRONT_MATTER, "doc_id", "DOC1234", "string", loc));
+    cr_assert(qms_docb_add_property(&b, QMS_PROP_FRONT_MATTER, "id", "QP-007", "string", loc));
+    cr_assert_eq(qms_docb_finish(&b, &d), 0);
+    const struct qms_meta *m = NULL;
+    struct qms_err err = {{0}};
+    cr_assert_eq(qms_meta_extract(&m, d, qms_doc_arena(d), o, &err), 0, "%s", err.msg);
+    cr_assert_eq(m->fields[QMS_META_ID].n, 2);
+    cr_expect(m->fields[QMS_META_ID].items[0].flags & QMS_META_ID_MATCH);
+    cr_expect_not(m->fields[QMS_META_ID].items[1].flags & QMS_META_ID_MATCH);
+    cr_expect(m->fields[QMS_META_ID].items[1].flags & QMS_META_UNPARSED);
+    qms_doc_free(d);
+    qms_meta_opts_free(o);
+}
+
+/* German footers write the month of the issue: "Stand: 03/2024", "Ausgabe 03.2024". */
+Test(meta_date, month_and_year_is_the_first_of_the_month)
+{
+    struct qms_meta_opts *o = load(NULL);
+    uint32_t fl = 0;
+    cr_expect_eq(date_of(o, "03/2024", &fl), qms_meta_days(2024, 3, 1));
+    cr_expect_eq(date_of(o, "3.2024", &fl), qms_meta_days(2024, 3, 1));
+    cr_expect_eq(date_of(o, "13/2024", &fl), -1);
+    cr_expect(fl & QMS_META_UNPARSED);
+    cr_expect_eq(date_of(o, "03 2024", &fl), -1, "no separator: two numbers, not a date");
+    qms_meta_opts_free(o);
 }

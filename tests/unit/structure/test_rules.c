@@ -510,3 +510,48 @@ Test(structure, check_doc_runs_on_many_threads_with_one_state)
     }
     fake_plugin_fini(state);
 }
+
+/* Spanish capitals: TODO is "all" ("APLICA A TODO EL PERSONAL"), not an editing note. */
+Test(structure, spanish_todo_in_capitals_is_not_an_editing_note)
+{
+    static const char *const clean[] = {"ESTE PROCEDIMIENTO APLICA A TODO EL PERSONAL.",
+                                        "TODO EL PERSONAL DEBE FIRMAR", "REVISADO POR TODO",
+                                        "Todo el personal"};
+    for (size_t i = 0; i < sizeof clean / sizeof clean[0]; i++)
+        cr_expect_eq(placeholders_in(clean[i]), 0, "'%s' matched: %s", clean[i],
+                     host.n_findings ? host.findings[0].message : "");
+    static const char *const found[] = {"TODO add the flow chart", "TODO: check clause 8.4",
+                                        "See (TODO) below", "FIXME"};
+    for (size_t i = 0; i < sizeof found / sizeof found[0]; i++)
+        cr_expect_eq(placeholders_in(found[i]), 1, "'%s' gave %zu findings", found[i],
+                     placeholders_in(found[i]));
+}
+
+/* Section names other German, Spanish and French templates use: "Beschreibung",
+   "Dokumentation" (the records a VA keeps), "Änderungsübersicht", "Metodología",
+   "Registro de cambios", "Modalités", "Historique des versions". */
+Test(structure, more_template_section_names_in_three_languages)
+{
+    fake_check_text(&host, "VA-02.md",
+                    "# VA-02 Interne Audits\n## 1 Zweck\nx\n## 2 Geltungsbereich\nx\n"
+                    "## 3 Verantwortlichkeiten\nx\n## 4 Beschreibung\nx\n## 5 Mitgeltende Unterlagen\nx\n"
+                    "## 6 Dokumentation\nx\n## 7 Änderungsübersicht\nx\n");
+    cr_assert_eq(fake_count(&host, MISSING), 0, "%s", host.n_findings ? host.findings[0].message : "");
+    memset(&host, 0, sizeof host);
+    fake_check_text(&host, "PG-03.md",
+                    "# PG-03 Auditorías internas\n## 1. Objeto\nx\n## 2. Alcance\nx\n"
+                    "## 3. Responsabilidades\nx\n## 4. Metodología\nx\n## 5. Referencias\nx\n"
+                    "## 6. Registros\nx\n## 7. Registro de cambios\nx\n");
+    cr_assert_eq(fake_count(&host, MISSING), 0, "%s", host.n_findings ? host.findings[0].message : "");
+    memset(&host, 0, sizeof host);
+    fake_check_text(&host, "PR-03.md",
+                    "# PR-03 Audits internes\n## 1. Objet\nx\n## 2. Domaine d'application\nx\n"
+                    "## 3. Responsabilités\nx\n## 4. Modalités\nx\n## 5. Références\nx\n"
+                    "## 6. Enregistrements\nx\n## 7. Historique des versions\nx\n");
+    cr_assert_eq(fake_count(&host, MISSING), 0, "%s", host.n_findings ? host.findings[0].message : "");
+    memset(&host, 0, sizeof host);
+    fake_check_text(&host, "AA-03.md",
+                    "# AA-03 Reinigung\n## Zweck\nx\n## Geltungsbereich\nx\n## Arbeitsablauf\nx\n"
+                    "## Versionshistorie\nx\n");
+    cr_assert_eq(fake_count(&host, MISSING), 0, "%s", host.n_findings ? host.findings[0].message : "");
+}
