@@ -52,7 +52,8 @@ void *qms_arena_alloc(struct qms_arena *a, size_t size)
 {
     if (size == 0)
         size = 1;
-    if (size > SIZE_MAX - ARENA_ALIGN)
+    /* The chunk header is added to the request below: keep the sum from wrapping. */
+    if (size > SIZE_MAX - ARENA_ALIGN - sizeof(struct chunk))
         return NULL;
     size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
     struct chunk *c = a->head;
@@ -60,9 +61,10 @@ void *qms_arena_alloc(struct qms_arena *a, size_t size)
         size_t want = a->next_size;
         if (want < size)
             want = size;
-        if (a->cap && a->total + want > a->cap) {
+        /* Written as subtractions: total + want could wrap around for a huge request. */
+        if (a->cap && (a->total > a->cap || want > a->cap - a->total)) {
             want = size;
-            if (a->total + want > a->cap)
+            if (a->total > a->cap || want > a->cap - a->total)
                 return NULL;
         }
         c = malloc(sizeof *c + want);
@@ -137,7 +139,7 @@ void *qms_vec_push(struct qms_arena *a, struct qms_vec *v)
 {
     if (v->len == v->cap) {
         size_t ncap = v->cap ? v->cap * 2 : 8;
-        if (ncap > SIZE_MAX / v->elem_size)
+        if (v->elem_size == 0 || v->cap > SIZE_MAX / 2 || ncap > SIZE_MAX / v->elem_size)
             return NULL;
         void *n = qms_arena_alloc(a, ncap * v->elem_size);
         if (!n)

@@ -106,10 +106,11 @@ static char *join(const char *dir, const char *name)
     char *s = malloc(dl + nl + 2);
     if (!s)
         return NULL;
-    if (dl && dir[dl - 1] == '/')
-        snprintf(s, dl + nl + 2, "%s%s", dir, name);
-    else
-        snprintf(s, dl + nl + 2, "%s/%s", dir, name);
+    size_t o = dl;
+    memcpy(s, dir, dl);
+    if (!dl || dir[dl - 1] != '/')
+        s[o++] = '/';
+    memcpy(s + o, name, nl + 1);
     return s;
 }
 

@@ -93,13 +93,28 @@ static const char *copy_or_null(struct qms_arena *a, const char *s)
 
 /* Strings in a location (part, section) are copied unless they already live in the arena's
  * last section pointer, which is by far the common case. */
+/* A copy of s in the arena, reusing the previous copy when s is the same string again (the
+ * caller's buffer may have been rewritten, so the text is compared, not only the pointer). */
+static const char *copy_memo(struct qms_docb *b, const char *s, const char **src, const char **copy)
+{
+    if (*copy && (s == *src || s == *copy) && strcmp(s, *copy) == 0)
+        return *copy;
+    const char *c = qms_arena_strdup(b->arena, s);
+    if (c) {
+        *src = s;
+        *copy = c;
+    }
+    return c;
+}
+
 static int fix_loc(struct qms_docb *b, struct qms_location *loc)
 {
     if (!loc->section)
         loc->section = b->section;
-    else if (loc->section != b->section && !(loc->section = qms_arena_strdup(b->arena, loc->section)))
+    else if (loc->section != b->section &&
+             !(loc->section = copy_memo(b, loc->section, &b->section_src, &b->section_copy)))
         return QMS_ENOMEM;
-    if (loc->part && !(loc->part = qms_arena_strdup(b->arena, loc->part)))
+    if (loc->part && !(loc->part = copy_memo(b, loc->part, &b->part_src, &b->part_copy)))
         return QMS_ENOMEM;
     return 0;
 }
@@ -150,10 +165,18 @@ int32_t qms_docb_table_begin(struct qms_docb *b, int32_t parent, struct qms_loca
 {
     if (b->tables.len >= INT32_MAX)
         return QMS_ETOOBIG;
-    struct qms_table *t = qms_vec_push(b->arena, &b->tables);
-    struct qms_vec *cells = t ? qms_vec_push(b->arena, &b->table_cells) : NULL;
-    if (!cells || fix_loc(b, &loc) != 0)
+    /* tables and table_cells stay parallel even when a push fails halfway: finish and
+     * add_cell index one by the other. */
+    if (fix_loc(b, &loc) != 0)
         return QMS_ENOMEM;
+    struct qms_table *t = qms_vec_push(b->arena, &b->tables);
+    if (!t)
+        return QMS_ENOMEM;
+    struct qms_vec *cells = qms_vec_push(b->arena, &b->table_cells);
+    if (!cells) {
+        b->tables.len--;
+        return QMS_ENOMEM;
+    }
     qms_vec_init(cells, sizeof(struct qms_cell));
     t->parent = parent;
     t->loc = loc;
@@ -190,17 +213,17 @@ int qms_docb_table_end(struct qms_docb *b, int32_t table)
     struct qms_table *t = &((struct qms_table *)b->tables.items)[table];
     struct qms_vec *cells = &((struct qms_vec *)b->table_cells.items)[table];
     const struct qms_cell *c = cells->items;
-    uint32_t rows = 0, cols = 0;
+    uint64_t rows = 0, cols = 0; /* row + span can pass UINT32_MAX in a hostile table */
     for (size_t i = 0; i < cells->len; i++) {
-        uint32_t r = c[i].row + (c[i].row_span ? c[i].row_span : 1);
-        uint32_t k = c[i].col + (c[i].col_span ? c[i].col_span : 1);
+        uint64_t r = (uint64_t)c[i].row + (c[i].row_span ? c[i].row_span : 1);
+        uint64_t k = (uint64_t)c[i].col + (c[i].col_span ? c[i].col_span : 1);
         if (r > rows)
             rows = r;
         if (k > cols)
             cols = k;
     }
-    t->n_rows = rows;
-    t->n_cols = cols;
+    t->n_rows = rows > UINT32_MAX ? UINT32_MAX : (uint32_t)rows;
+    t->n_cols = cols > UINT32_MAX ? UINT32_MAX : (uint32_t)cols;
     t->cells = cells->items;
     t->n_cells = cells->len;
     return 0;

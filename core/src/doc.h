@@ -15,6 +15,9 @@ struct qms_docb {
     struct qms_vec table_cells;   /* one struct qms_vec of cells per table, parallel to tables */
     const char *section;          /* text of the last heading added: loc.section of what follows */
     uint32_t heading_slug_counts; /* unused by the builder; readers may keep their own */
+    /* The last part / foreign section string copied and its copy: a reader passes the same
+     * part name for every block of a part, and it is stored once, not once per block. */
+    const char *part_src, *part_copy, *section_src, *section_copy;
 };
 
 /* Starts a document. `path` is copied. Returns 0 or QMS_ENOMEM. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <yaml.h>
@@ -240,16 +241,25 @@ static int count_node(struct yctx *y, const yaml_mark_t *mark)
 struct keyset {
     size_t *slots;   /* index + 1, 0 = empty */
     size_t cap;
+    uint64_t key;    /* hash key: keys come from documents (front matter) */
 };
 
-static size_t hash_str(const char *s)
+/* FNV-1a keyed per map and finalized (murmur3's fmix64): with a fixed hash a front matter
+ * can list thousands of keys chosen to share one slot run, making the duplicate check
+ * quadratic. The key changes slot order only, never a result. */
+static size_t hash_str(uint64_t key, const char *s)
 {
-    size_t h = 1469598103934665603u;
+    uint64_t h = 1469598103934665603ull ^ key;
     while (*s) {
         h ^= (unsigned char)*s++;
-        h *= 1099511628211u;
+        h *= 1099511628211ull;
     }
-    return h;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return (size_t)h;
 }
 
 /* Inserts keys[idx]; returns the earlier index of an equal key in *out_dup (or SIZE_MAX). */
@@ -267,7 +277,7 @@ static int keyset_add(struct keyset *ks, const char *const *keys, size_t idx, si
             return QMS_ENOMEM;
         for (j = 0; j < ks->cap; j++) {
             if (ks->slots[j]) {
-                size_t k = hash_str(keys[ks->slots[j] - 1]) & (ncap - 1);
+                size_t k = hash_str(ks->key, keys[ks->slots[j] - 1]) & (ncap - 1);
                 while (ns[k])
                     k = (k + 1) & (ncap - 1);
                 ns[k] = ks->slots[j];
@@ -278,7 +288,7 @@ static int keyset_add(struct keyset *ks, const char *const *keys, size_t idx, si
         ks->cap = ncap;
     }
     mask = ks->cap - 1;
-    for (i = hash_str(keys[idx]) & mask; ks->slots[i]; i = (i + 1) & mask) {
+    for (i = hash_str(ks->key, keys[idx]) & mask; ks->slots[i]; i = (i + 1) & mask) {
         if (strcmp(keys[ks->slots[i] - 1], keys[idx]) == 0) {
             *out_dup = ks->slots[i] - 1;
             return 0;
@@ -342,7 +352,7 @@ static int parse_seq(struct yctx *y, struct qms_node *out, unsigned depth)
 static int parse_map(struct yctx *y, struct qms_node *out, unsigned depth)
 {
     struct qms_vec values, keys, pos;
-    struct keyset ks = { NULL, 0 };
+    struct keyset ks = { NULL, 0, 0 };
     int rc = 0;
 
     qms_vec_init(&values, sizeof(struct qms_node));
@@ -400,6 +410,9 @@ static int parse_map(struct yctx *y, struct qms_node *out, unsigned depth)
         } else {
             size_t j;
             if (!ks.slots) {
+                /* Address-space layout and time: not known to a file written in advance. */
+                ks.key = (uint64_t)(uintptr_t)keys.items ^ ((uint64_t)(uintptr_t)&ks << 21) ^
+                         ((uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull);
                 for (j = 0; j < idx; j++) {
                     size_t ignored;
                     if ((rc = keyset_add(&ks, keys.items, j, &ignored))) {

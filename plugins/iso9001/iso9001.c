@@ -975,6 +975,7 @@ struct scan {
     unsigned counts[8];
     struct iso_digest_entry *entries;
     size_t n_entries, cap_entries;
+    uint32_t *entry_slots;               /* ENTRY_SLOTS: entry index + 1 by key hash, 0 empty */
     char *pool;
     size_t pool_len, pool_cap;
     char *norm;                          /* NORM_CAP scratch */
@@ -1036,18 +1037,49 @@ static uint32_t pool_add(struct scan *sc, const char *s, size_t len)
 
 static uint32_t pool_str(struct scan *sc, const char *s) { return s ? pool_add(sc, s, strlen(s)) : 0; }
 
-/* Adds an entry unless an equal (kind, requirement, clause) one exists. */
+#define ENTRY_SLOTS 8192u /* a power of two, at least twice ENTRIES_CAP */
+
+/* What makes two entries the same: kind, requirement, clause, and for a mapping-table row
+ * also the documents it names (two rows for 9.2 naming QP-05 and QP-06 are two declarations). */
+static uint32_t entry_key_hash(uint32_t kind, long req, const char *clause, const char *words)
+{
+    uint32_t h = 2166136261u;
+    h = (h ^ kind) * 16777619u;
+    h = (h ^ (uint32_t)req) * 16777619u;
+    for (const char *p = clause ? clause : ""; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    if (kind == ISO_EV_DECLARED_TABLE) {
+        h = (h ^ 0xFFu) * 16777619u;
+        for (const char *p = words ? words : ""; *p; p++)
+            h = (h ^ (unsigned char)*p) * 16777619u;
+    }
+    return h ^ (h >> 15);
+}
+
+static int entry_same(const struct scan *sc, const struct iso_digest_entry *e, uint32_t kind, long req,
+                      const char *clause, const char *words)
+{
+    return e->kind == kind && e->requirement == (int32_t)req &&
+           strcmp(sc->pool + e->clause_off, clause ? clause : "") == 0 &&
+           (kind != ISO_EV_DECLARED_TABLE || strcmp(sc->pool + e->words_off, words ? words : "") == 0);
+}
+
+/* Adds an entry unless an equal one exists (see entry_key_hash). The lookup is a hash
+ * probe: a scan over every entry made 100,000 citations in one document cost 4 * 10^8
+ * compares. */
 static void add_entry(struct scan *sc, uint32_t kind, long req, uint32_t flags, const struct qms_location *loc,
                       const char *clause, const char *text, size_t text_len, const char *words)
 {
-    for (size_t i = 0; i < sc->n_entries; i++) {
-        const struct iso_digest_entry *e = &sc->entries[i];
-        if (e->kind == kind && e->requirement == (int32_t)req &&
-            strcmp(sc->pool + e->clause_off, clause ? clause : "") == 0)
-            return;
-    }
     if (sc->n_entries >= ENTRIES_CAP)
         return;
+    if (!sc->entry_slots && !(sc->entry_slots = calloc(ENTRY_SLOTS, sizeof *sc->entry_slots))) {
+        sc->failed = 1;
+        return;
+    }
+    uint32_t slot = entry_key_hash(kind, req, clause, words) & (ENTRY_SLOTS - 1);
+    for (; sc->entry_slots[slot]; slot = (slot + 1) & (ENTRY_SLOTS - 1))
+        if (entry_same(sc, &sc->entries[sc->entry_slots[slot] - 1], kind, req, clause, words))
+            return;
     if (sc->n_entries == sc->cap_entries) {
         size_t cap = sc->cap_entries ? sc->cap_entries * 2 : 32;
         struct iso_digest_entry *grown = realloc(sc->entries, cap * sizeof *grown);
@@ -1071,6 +1103,7 @@ static void add_entry(struct scan *sc, uint32_t kind, long req, uint32_t flags, 
     e.text_off = pool_add(sc, text, text ? (text_len > QUOTE_CAP ? QUOTE_CAP : text_len) : 0);
     e.words_off = pool_str(sc, words);
     sc->entries[sc->n_entries++] = e;
+    sc->entry_slots[slot] = (uint32_t)sc->n_entries;
 }
 
 /* A declaration of clause `num`: one entry per requirement it relates to (or one with -1). */
@@ -1643,12 +1676,9 @@ static void legacy_terms(struct scan *sc, const struct qms_block *b)
 }
 
 /* Is column `col` of table t a clause column (its header cell names one)? */
-static int clause_column(const struct iso_state *st, const struct qms_table *t, uint32_t col, char *norm,
-                         const char **out_name)
+static int clause_column(const struct iso_state *st, const struct qms_table *t, int has_header_flag,
+                         uint32_t col, char *norm, const char **out_name)
 {
-    int has_header_flag = 0;
-    for (size_t i = 0; i < t->n_cells; i++)
-        has_header_flag |= t->cells[i].header != 0;
     for (size_t i = 0; i < t->n_cells; i++) {
         const struct qms_cell *c = &t->cells[i];
         if (c->col != col || (has_header_flag ? !c->header : c->row != 0))
@@ -1663,12 +1693,34 @@ static int clause_column(const struct iso_state *st, const struct qms_table *t, 
     return 0;
 }
 
-static int is_header_cell(const struct qms_table *t, const struct qms_cell *c)
+static int table_has_header_flag(const struct qms_table *t)
 {
     for (size_t i = 0; i < t->n_cells; i++)
         if (t->cells[i].header)
-            return c->header != 0;
-    return c->row == 0;
+            return 1;
+    return 0;
+}
+
+static int cell_row_cmp(const void *a, const void *b)
+{
+    const struct qms_cell *x = *(const struct qms_cell *const *)a, *y = *(const struct qms_cell *const *)b;
+    if (x->row != y->row)
+        return x->row < y->row ? -1 : 1;
+    return x < y ? -1 : x > y; /* cells of a row in model order */
+}
+
+/* The table's cells sorted by row (malloc'd; NULL when out of memory), so that the cells of
+ * one row are found without scanning the whole table: quadratic on a 100,000-cell table. */
+static const struct qms_cell **cells_by_row(const struct qms_table *t)
+{
+    const struct qms_cell **order = malloc((t->n_cells ? t->n_cells : 1) * sizeof *order);
+    if (!order)
+        return NULL;
+    for (size_t i = 0; i < t->n_cells; i++)
+        order[i] = &t->cells[i];
+    if (t->n_cells > 1)
+        qsort(order, t->n_cells, sizeof *order, cell_row_cmp);
+    return order;
 }
 
 static void scan_tables(struct scan *sc, unsigned char *clause_cols, size_t max_cols)
@@ -1677,22 +1729,36 @@ static void scan_tables(struct scan *sc, unsigned char *clause_cols, size_t max_
     char hnorm[512];
     for (size_t ti = 0; ti < doc->n_tables && ti < 1024; ti++) {
         const struct qms_table *t = &doc->tables[ti];
+        int has_header_flag = table_has_header_flag(t);
+        const struct qms_cell **order = NULL;
         for (uint32_t col = 0; col < t->n_cols && col < max_cols; col++) {
             const char *name = NULL;
-            if (!clause_column(sc->st, t, col, hnorm, &name))
+            if (!clause_column(sc->st, t, has_header_flag, col, hnorm, &name))
                 continue;
             clause_cols[ti * max_cols + col] = 1;
+            if (!order && !(order = cells_by_row(t))) {
+                sc->failed = 1;
+                return;
+            }
             for (size_t i = 0; i < t->n_cells; i++) {
                 const struct qms_cell *c = &t->cells[i];
-                if (c->col != col || is_header_cell(t, c))
+                if (c->col != col || (has_header_flag ? c->header != 0 : c->row == 0))
                     continue;
                 /* the other cells of the row: the title next to the number, and the documents named */
                 char row[256] = "";
                 const char *next = NULL;
                 size_t o = 0;
-                for (size_t k = 0; k < t->n_cells; k++) {
-                    const struct qms_cell *d = &t->cells[k];
-                    if (d->row != c->row || d == c)
+                size_t lo = 0, hi = t->n_cells;
+                while (lo < hi) { /* the row's first cell */
+                    size_t mid = lo + (hi - lo) / 2;
+                    if (order[mid]->row < c->row)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                for (size_t k = lo; k < t->n_cells && order[k]->row == c->row; k++) {
+                    const struct qms_cell *d = order[k];
+                    if (d == c)
                         continue;
                     if (d->col == col + 1)
                         next = d->text;
@@ -1706,6 +1772,7 @@ static void scan_tables(struct scan *sc, unsigned char *clause_cols, size_t max_
                 bare_numbers(sc, c->text, strlen(c->text), SRC_TABLE, name, &c->loc, next, row);
             }
         }
+        free(order);
     }
 }
 
@@ -1827,6 +1894,7 @@ static int iso_check_doc(void *state, const struct qms_host_api *api, struct qms
 out:
     free(sc.norm);
     free(sc.entries);
+    free(sc.entry_slots);
     free(sc.pool);
     free(clause_cols);
     return rc;
@@ -1892,6 +1960,42 @@ static int iso_check_set(void *state, const struct qms_host_api *api, struct qms
     for (size_t d = 0; d < n; d++)
         any_docs += dg[d] != NULL;
 
+    /* The entries bucketed by requirement, in document then entry order: scanning every
+     * entry of every document for each requirement, and again for each document that shows
+     * it, is quadratic in the size of the set. */
+    size_t *bucket = calloc(st->n_reqs + 2, sizeof *bucket);
+    if (!bucket)
+        return -1;
+    size_t n_refs = 0;
+    for (size_t d = 0; d < n; d++)
+        for (size_t e = 0; dg[d] && e < dg[d]->n_entries; e++) {
+            int32_t req = iso_digest_entry_at(dg[d], e)->requirement;
+            if (req >= 0 && (size_t)req < st->n_reqs) {
+                bucket[(size_t)req + 2]++;
+                n_refs++;
+            }
+        }
+    for (size_t r = 0; r < st->n_reqs; r++)
+        bucket[r + 2] += bucket[r + 1];
+    struct entry_ref {
+        size_t d, e;
+    } *refs = malloc((n_refs ? n_refs : 1) * sizeof *refs);
+    if (!refs) {
+        free(bucket);
+        return -1;
+    }
+    for (size_t d = 0; d < n; d++)
+        for (size_t e = 0; dg[d] && e < dg[d]->n_entries; e++) {
+            int32_t req = iso_digest_entry_at(dg[d], e)->requirement;
+            if (req >= 0 && (size_t)req < st->n_reqs) {
+                struct entry_ref *ref = &refs[bucket[(size_t)req + 1]++];
+                ref->d = d;
+                ref->e = e;
+            }
+        }
+    /* now bucket[r] .. bucket[r + 1] are requirement r's entries */
+    size_t table_budget = (size_t)1 << 22; /* mapping-table rows compared, per set */
+
     for (size_t r = 0; r < st->n_reqs; r++) {
         const struct iso_req *q = &st->reqs[r];
         struct iso_coverage_item *it = &items[r];
@@ -1903,16 +2007,12 @@ static int iso_check_set(void *state, const struct qms_host_api *api, struct qms
         it->retain = q->retain;
         it->condition = q->condition;
         int excluded = 0, unjustified = 1;
-        size_t n_ev = 0;
-        for (size_t d = 0; d < n; d++) {
-            if (!dg[d])
-                continue;
+        size_t n_ev = bucket[r + 1] - bucket[r];
+        for (size_t k = bucket[r]; k < bucket[r + 1];) {
+            size_t d = refs[k].d;
             int decl = 0, shown = 0;
-            for (size_t e = 0; e < dg[d]->n_entries; e++) {
-                const struct iso_digest_entry *en = iso_digest_entry_at(dg[d], e);
-                if (en->requirement != (int32_t)r)
-                    continue;
-                n_ev++;
+            for (; k < bucket[r + 1] && refs[k].d == d; k++) {
+                const struct iso_digest_entry *en = iso_digest_entry_at(dg[d], refs[k].e);
                 if (en->kind >= ISO_EV_DECLARED_PROPERTY && en->kind <= ISO_EV_DECLARED_CITATION)
                     decl = 1;
                 else if (en->kind >= ISO_EV_SHOWN_HEADING && en->kind <= ISO_EV_SHOWN_RECORD)
@@ -1930,39 +2030,41 @@ static int iso_check_set(void *state, const struct qms_host_api *api, struct qms
             if (shown && !it->covered_by) {
                 /* declared for this document by a mapping-table row elsewhere */
                 const char *id = iso_digest_str(dg[d], dg[d]->id_off);
-                for (size_t o = 0; o < n && !it->covered_by; o++)
-                    for (size_t e = 0; dg[o] && e < dg[o]->n_entries; e++) {
-                        const struct iso_digest_entry *en = iso_digest_entry_at(dg[o], e);
-                        if (en->requirement == (int32_t)r && en->kind == ISO_EV_DECLARED_TABLE &&
-                            row_names(iso_digest_str(dg[o], en->words_off), id, set->docs[d].path)) {
-                            it->covered_by = set->docs[d].path;
-                            break;
-                        }
+                for (size_t m = bucket[r]; m < bucket[r + 1] && table_budget; m++) {
+                    const struct iso_digest_entry *en = iso_digest_entry_at(dg[refs[m].d], refs[m].e);
+                    if (en->kind != ISO_EV_DECLARED_TABLE)
+                        continue;
+                    table_budget--;
+                    if (row_names(iso_digest_str(dg[refs[m].d], en->words_off), id, set->docs[d].path)) {
+                        it->covered_by = set->docs[d].path;
+                        break;
                     }
+                }
             }
         }
         if (it->covered_by)
             it->covered_by = run_strdup(st, it->covered_by);
         struct iso_cov_evidence *ev = run_alloc(st, (n_ev + 1) * sizeof *ev);
-        if (!ev)
+        if (!ev) {
+            free(refs);
+            free(bucket);
             return -1;
-        for (size_t d = 0; d < n; d++)
-            for (size_t e = 0; dg[d] && e < dg[d]->n_entries; e++) {
-                const struct iso_digest_entry *en = iso_digest_entry_at(dg[d], e);
-                if (en->requirement != (int32_t)r)
-                    continue;
-                struct iso_cov_evidence *v = &ev[it->n_evidence++];
-                v->path = run_strdup(st, set->docs[d].path);
-                v->kind = en->kind;
-                v->flags = en->flags;
-                v->line = en->line;
-                v->column = en->column;
-                v->block = en->block;
-                v->part = en->part_off ? run_strdup(st, iso_digest_str(dg[d], en->part_off)) : NULL;
-                v->clause = run_strdup(st, iso_digest_str(dg[d], en->clause_off));
-                v->text = run_strdup(st, iso_digest_str(dg[d], en->text_off));
-                v->words = run_strdup(st, iso_digest_str(dg[d], en->words_off));
-            }
+        }
+        for (size_t k = bucket[r]; k < bucket[r + 1]; k++) {
+            size_t d = refs[k].d;
+            const struct iso_digest_entry *en = iso_digest_entry_at(dg[d], refs[k].e);
+            struct iso_cov_evidence *v = &ev[it->n_evidence++];
+            v->path = run_strdup(st, set->docs[d].path);
+            v->kind = en->kind;
+            v->flags = en->flags;
+            v->line = en->line;
+            v->column = en->column;
+            v->block = en->block;
+            v->part = en->part_off ? run_strdup(st, iso_digest_str(dg[d], en->part_off)) : NULL;
+            v->clause = run_strdup(st, iso_digest_str(dg[d], en->clause_off));
+            v->text = run_strdup(st, iso_digest_str(dg[d], en->text_off));
+            v->words = run_strdup(st, iso_digest_str(dg[d], en->words_off));
+        }
         it->evidence = ev;
         if (excluded && q->excludable) {
             it->status = q->condition ? ISO_COV_NOT_APPLICABLE : ISO_COV_EXCLUDED;
@@ -2002,6 +2104,8 @@ static int iso_check_set(void *state, const struct qms_host_api *api, struct qms
             api->report(host, &f);
         }
     }
+    free(refs);
+    free(bucket);
     st->coverage.standard = st->standard;
     st->coverage.items = items;
     st->coverage.n_items = st->n_reqs;

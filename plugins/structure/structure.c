@@ -789,10 +789,13 @@ static int flow_heading(const struct qms_block *b)
     return b->kind == QMS_BLOCK_HEADING && !(b->flags & (QMS_BLOCK_FRONT_MATTER | QMS_BLOCK_IN_TABLE));
 }
 
+#define RESCUE_BUDGET (4u << 20) /* table / image location checks per document */
+
 static void check_empty_sections(struct st_ctx *c)
 {
     const struct qms_doc *doc = c->doc;
     size_t reported = 0;
+    size_t rescue_budget = RESCUE_BUDGET;
     for (size_t i = 0; i < doc->n_blocks && reported < FINDINGS_CAP; i++) {
         const struct qms_block *h = &doc->blocks[i];
         if (!flow_heading(h))
@@ -819,14 +822,30 @@ static void check_empty_sections(struct st_ctx *c)
                 break;
             }
         }
-        /* A table or an image the reader kept outside the blocks is content too. */
-        for (size_t t = 0; !content && t < doc->n_tables; t++)
+        /* A table or an image the reader kept outside the blocks is content too. Each
+         * candidate scans every table and image: with 100,000 headings each followed by an
+         * image that is quadratic, so the scans share a budget, and a section still
+         * unresolved when it runs out is taken as having content (no finding rather than a
+         * false one). */
+        for (size_t t = 0; !content && t < doc->n_tables; t++) {
+            if (rescue_budget == 0) {
+                content = 1;
+                break;
+            }
+            rescue_budget--;
             if (loc_between(&doc->tables[t].loc, &h->loc, end ? &end->loc : NULL))
                 content = 1;
-        for (size_t l = 0; !content && l < doc->n_links; l++)
+        }
+        for (size_t l = 0; !content && l < doc->n_links; l++) {
+            if (rescue_budget == 0) {
+                content = 1;
+                break;
+            }
+            rescue_budget--;
             if (doc->links[l].kind == QMS_LINK_IMAGE &&
                 loc_between(&doc->links[l].loc, &h->loc, end ? &end->loc : NULL))
                 content = 1;
+        }
         if (content)
             continue;
         char q[QUOTE_CAP + 8];

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 #include <zip.h>
 
@@ -15,11 +16,20 @@
 #define QMS_ZIP_RATIO_FLOOR (1024u * 1024u)
 #define QMS_ZIP_CHUNK 65536u
 
+/* One central-directory name (leading '/' dropped), for lookups by binary search. */
+struct zip_name {
+    const char *name;      /* libzip's, valid while the archive is open */
+    zip_int64_t index;
+    zip_int64_t group_min; /* lowest index among the names equal to this one ignoring case */
+};
+
 struct qms_zip {
     zip_t *archive;
     struct qms_limits limits;
     uint64_t total_read; /* decompressed bytes handed out so far */
     zip_int64_t n_entries;
+    struct zip_name *names; /* sorted: case-insensitively, then exactly, then by index */
+    size_t n_names;
 };
 
 static const unsigned char ole_magic[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
@@ -46,6 +56,55 @@ static int zip_error_message(struct qms_err *err, int zip_code, const void *data
     default:
         return qms_err_set(err, QMS_EFORMAT, "corrupt zip archive (libzip error %d)", zip_code);
     }
+}
+
+static int zip_name_cmp(const void *a, const void *b)
+{
+    const struct zip_name *x = a, *y = b;
+    int c = strcasecmp(x->name, y->name);
+    if (!c)
+        c = strcmp(x->name, y->name);
+    if (!c)
+        c = x->index < y->index ? -1 : x->index > y->index;
+    return c;
+}
+
+/* Sorts the names once, so that each lookup is a binary search: a package may hold
+ * max_entries entries and a document reach thousands of parts through its rels. */
+static int build_index(struct qms_zip *zip)
+{
+    if (zip->n_entries <= 0)
+        return 0;
+    zip->names = malloc((size_t)zip->n_entries * sizeof *zip->names);
+    if (!zip->names)
+        return QMS_ENOMEM;
+    size_t n = 0;
+    for (zip_int64_t i = 0; i < zip->n_entries; i++) {
+        const char *entry = zip_get_name(zip->archive, (zip_uint64_t)i, ZIP_FL_ENC_RAW);
+        if (!entry)
+            continue;
+        while (*entry == '/')
+            entry++;
+        zip->names[n].name = entry;
+        zip->names[n].index = i;
+        n++;
+    }
+    zip->n_names = n;
+    if (n > 1)
+        qsort(zip->names, n, sizeof *zip->names, zip_name_cmp);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        zip_int64_t lowest = zip->names[i].index;
+        while (j < n && strcasecmp(zip->names[j].name, zip->names[i].name) == 0) {
+            if (zip->names[j].index < lowest)
+                lowest = zip->names[j].index;
+            j++;
+        }
+        for (size_t k = i; k < j; k++)
+            zip->names[k].group_min = lowest;
+        i = j;
+    }
+    return 0;
 }
 
 int qms_zip_open(struct qms_zip **out, const void *data, size_t len, const struct qms_limits *limits,
@@ -93,6 +152,10 @@ int qms_zip_open(struct qms_zip **out, const void *data, size_t len, const struc
         return qms_err_set(err, QMS_ETOOBIG, "zip archive has %lld entries (limit %u)",
                            (long long)n, max_entries);
     }
+    if (build_index(zip) != 0) {
+        qms_zip_close(zip);
+        return qms_err_set(err, QMS_ENOMEM, "out of memory opening zip archive");
+    }
     *out = zip;
     return 0;
 }
@@ -103,11 +166,12 @@ void qms_zip_close(struct qms_zip *zip)
         return;
     if (zip->archive)
         zip_discard(zip->archive); /* frees the source too */
+    free(zip->names);
     free(zip);
 }
 
-/* The index of `name`, scanning the central directory in order so the first of duplicate
- * names wins: exact, then with a leading '/' on the entry, then case-insensitive (OPC part
+/* The index of `name`, the first of duplicate names in central-directory order winning:
+ * exact, then with a leading '/' on the entry, then case-insensitive (OPC part
  * names compare case-insensitively). Names are libzip's, which honours the Info-ZIP Unicode
  * Path field (0x7075) as unzip does; Python's zipfile and pandoc use the raw name instead.
  * -1 when absent. */
@@ -117,21 +181,28 @@ static zip_int64_t zip_locate(const struct qms_zip *zip, const char *name)
         return -1;
     while (*name == '/')
         name++;
-    if (!*name)
+    if (!*name || !zip->n_names)
         return -1;
-    zip_int64_t nocase = -1;
-    for (zip_int64_t i = 0; i < zip->n_entries; i++) {
-        const char *entry = zip_get_name(zip->archive, (zip_uint64_t)i, ZIP_FL_ENC_RAW);
-        if (!entry)
-            continue;
-        while (*entry == '/')
-            entry++;
-        if (strcmp(entry, name) == 0)
-            return i;
-        if (nocase < 0 && strcasecmp(entry, name) == 0)
-            nocase = i;
+    /* The first name not below `name` in (case-insensitive, exact) order. */
+    size_t lo = 0, hi = zip->n_names;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *entry = zip->names[mid].name;
+        int c = strcasecmp(entry, name);
+        if (!c)
+            c = strcmp(entry, name);
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return nocase;
+    if (lo < zip->n_names && strcmp(zip->names[lo].name, name) == 0)
+        return zip->names[lo].index; /* equal names sort by index: the first one */
+    if (lo < zip->n_names && strcasecmp(zip->names[lo].name, name) == 0)
+        return zip->names[lo].group_min;
+    if (lo > 0 && strcasecmp(zip->names[lo - 1].name, name) == 0)
+        return zip->names[lo - 1].group_min;
+    return -1;
 }
 
 int qms_zip_has(const struct qms_zip *zip, const char *name)
@@ -170,6 +241,12 @@ int qms_zip_read(struct qms_zip *zip, const char *name, char **out_data, size_t 
         return qms_err_set(err, QMS_ETOOBIG, "%s: part declares %llu bytes (limit %llu)", name,
                            (unsigned long long)st.size, (unsigned long long)lim->max_part_size);
     uint64_t comp_size = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
+    /* A bomb is refused from its directory entry when it is honest about its size, and as
+       soon as it inflates past what it declared when it is not: nothing big is ever held. */
+    if (lim->max_ratio && (st.valid & ZIP_STAT_SIZE) && st.size > QMS_ZIP_RATIO_FLOOR &&
+        st.size / (comp_size ? comp_size : 1) > lim->max_ratio)
+        return qms_err_set(err, QMS_ETOOBIG, "%s: compression ratio above %u (zip bomb?)", name,
+                           (unsigned)lim->max_ratio);
 
     zip_file_t *file = zip_fopen_index(zip->archive, (zip_uint64_t)idx, 0);
     if (!file) {
@@ -211,6 +288,12 @@ int qms_zip_read(struct qms_zip *zip, const char *name, char **out_data, size_t 
         if (got == 0)
             break;
         len += (size_t)got;
+        if ((st.valid & ZIP_STAT_SIZE) && len > st.size) {
+            rc = qms_err_set(err, QMS_ETOOBIG,
+                             "%s: inflates to more than the %llu bytes it declares (zip bomb?)",
+                             name, (unsigned long long)st.size);
+            break;
+        }
         if (len > lim->max_part_size) {
             rc = qms_err_set(err, QMS_ETOOBIG, "%s: decompressed size exceeds %llu bytes", name,
                              (unsigned long long)lim->max_part_size);
@@ -248,6 +331,12 @@ int qms_zip_read(struct qms_zip *zip, const char *name, char **out_data, size_t 
     return 0;
 }
 
+static void quiet_xml_errors(void *payload, xmlErrorPtr error)
+{
+    (void)payload;
+    (void)error;
+}
+
 xmlTextReaderPtr qms_xml_reader_new(const char *data, size_t len, const char *part,
                                     struct qms_err *err)
 {
@@ -263,6 +352,12 @@ xmlTextReaderPtr qms_xml_reader_new(const char *data, size_t len, const char *pa
     xmlTextReaderPtr reader = xmlReaderForMemory(data, (int)len, part, NULL, options);
     if (!reader)
         qms_err_set(err, QMS_ENOMEM, "%s: cannot create XML reader", part ? part : "");
+    else
+        /* libxml2 2.9 prints some errors (huge text node, xml:id not an NCName) with a line of
+         * the document's own text even under XML_PARSE_NOERROR: several lines of raw
+         * document bytes on stderr, from every worker. They still reach xmlGetLastError,
+         * which qms_xml_next turns into the one-line reason. */
+        xmlTextReaderSetStructuredErrorHandler(reader, quiet_xml_errors, NULL);
     return reader;
 }
 
@@ -288,6 +383,11 @@ int qms_xml_next(xmlTextReaderPtr reader, const char *part, const struct qms_lim
     if (e->message && strstr(e->message, "Excessive depth"))
         return qms_err_set(err, QMS_ETOOBIG, "%s: XML nested deeper than %u", part,
                            (unsigned)(limits && limits->max_depth ? limits->max_depth : 256));
+    /* Without XML_PARSE_HUGE (which would also lift the entity guard) libxml2 refuses one
+     * text node over XML_MAX_TEXT_LENGTH: a cap, not malformed XML. */
+    if (e->message && strstr(e->message, "huge text node"))
+        return qms_err_set(err, QMS_ETOOBIG, "%s:%d: one text run longer than %d bytes", part,
+                           e->line, XML_MAX_TEXT_LENGTH);
     if (e->code == XML_ERR_ENTITY_LOOP || (e->message && strstr(e->message, "amplification")))
         return qms_err_set(err, QMS_ETOOBIG, "%s: XML entity expansion refused (entity bomb?)",
                            part);

@@ -1002,7 +1002,7 @@ static int anchor_comment(struct ctx *c, const char *id)
         c->anchors_cap = cap;
     }
     struct comment_anchor *a = &c->anchors[c->n_anchors++];
-    snprintf(a->id, sizeof a->id, "%s", id);
+    snprintf(a->id, sizeof a->id, "%.63s", id); /* comment ids compare on 63 bytes alike */
     a->block = cur_block(c);
     a->line = cur_line(c);
     a->section = c->b.section;
@@ -1616,8 +1616,13 @@ static int read_rels(struct ctx *c, const char *source_part, struct rels *out)
         rel->target = target;
         out->len++;
         if (!rel->id || !rel->type || !rel->target) {
-            rc = oom(c);
-            break;
+            /* A Relationship without Id, Type or Target (hostile or broken) is skipped, not
+             * taken for a failed allocation. */
+            out->len--;
+            free(rel->id);
+            free(rel->type);
+            free(rel->target);
+            continue;
         }
     }
     xmlFreeTextReader(r);
@@ -1818,6 +1823,45 @@ static int soft(int rc)
     return (rc == QMS_ETOOBIG || rc == QMS_ENOMEM) ? rc : 0;
 }
 
+static int is_story_rel(const struct rel *rel)
+{
+    return !rel->external &&
+           (rel_type_is(rel->type, "header") || rel_type_is(rel->type, "footer") ||
+            rel_type_is(rel->type, "footnotes") || rel_type_is(rel->type, "endnotes") ||
+            rel_type_is(rel->type, "comments"));
+}
+
+static int rel_target_cmp(const void *a, const void *b)
+{
+    const struct rel *x = *(const struct rel *const *)a, *y = *(const struct rel *const *)b;
+    int d = strcmp(x->target, y->target);
+    return d ? d : (x < y ? -1 : x > y); /* ties in document order: the first one is kept */
+}
+
+/* A flag per relationship: 1 when an earlier one names the same part. NULL when out of
+ * memory. O(n log n), for a rels part may hold 100,000 relationships. */
+static unsigned char *story_duplicates(const struct rels *rs)
+{
+    unsigned char *dup = calloc(rs->len, 1);
+    const struct rel **order = malloc(rs->len * sizeof *order);
+    if (!dup || !order) {
+        free(dup);
+        free(order);
+        return NULL;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < rs->len; i++)
+        if (is_story_rel(&rs->items[i]))
+            order[n++] = &rs->items[i];
+    if (n > 1)
+        qsort(order, n, sizeof *order, rel_target_cmp);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(order[i]->target, order[i - 1]->target) == 0)
+            dup[order[i] - rs->items] = 1;
+    free(order);
+    return dup;
+}
+
 static int read_package(struct ctx *c)
 {
     struct rels pkg = {0};
@@ -1885,10 +1929,15 @@ static int read_package(struct ctx *c)
     } stories[] = {{"header", PART_HEADER},   {"footer", PART_FOOTER},
                    {"footnotes", PART_NOTES}, {"endnotes", PART_NOTES},
                    {"comments", PART_COMMENTS}};
+    /* A part named by several relationships is read once: 100,000 rels naming the same
+     * header would otherwise parse it 100,000 times. */
+    unsigned char *seen = NULL;
+    if (!rc && c->doc_rels.len && !(seen = story_duplicates(&c->doc_rels)))
+        rc = oom(c);
     for (size_t s = 0; !rc && s < sizeof stories / sizeof stories[0]; s++) {
         for (size_t i = 0; !rc && i < c->doc_rels.len; i++) {
             const struct rel *rel = &c->doc_rels.items[i];
-            if (rel->external || !rel_type_is(rel->type, stories[s].type) ||
+            if (seen[i] || rel->external || !rel_type_is(rel->type, stories[s].type) ||
                 !qms_zip_has(c->zip, rel->target))
                 continue;
             struct rels part_rels = {0};
@@ -1900,6 +1949,7 @@ static int read_package(struct ctx *c)
             rels_free(&part_rels);
         }
     }
+    free(seen);
     if (!rc && core)
         rc = soft(read_props(c, core, PROPS_CORE));
     if (!rc && app)

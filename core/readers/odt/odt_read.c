@@ -40,6 +40,8 @@ static const char PART_META[] = "meta.xml";
 #define ODT_MAX_TABLE_CELLS 200000u    /* cells of one table */
 #define ODT_MAX_INDEX (1u << 24)       /* grid indices saturate here */
 #define ODT_MAX_SPAN 65536u
+#define ODT_MAX_COPY_BYTES (1u << 20) /* text bytes made by copying one repeated cell or row */
+#define ODT_MAX_OPEN_INSERTS 256u     /* text:change-start ranges waiting for their end */
 
 enum ns_id { NS_OTHER = 0, N_OFFICE, N_STYLE, N_TEXT, N_TABLE, N_DRAW, N_META, N_SVG, N_PRES,
              N_XLINK, N_DC, N_MATH, N_DR3D, N_CHART, N_FORM };
@@ -124,6 +126,7 @@ struct table_state {
     int row_header;
     struct row_cell *cells;
     size_t n_row_cells, cap_row_cells;
+    size_t row_copy_bytes; /* text bytes made by copying repeated cells in this row */
     int row_has_content;
     /* blank repeated rows waiting for content below them */
     uint32_t pending_row_start, pending_rows;
@@ -773,6 +776,7 @@ static void row_begin(struct odt *o)
     t->pending_cols = 0;
     t->row_header = t->header_depth > 0;
     t->row_has_content = 0;
+    t->row_copy_bytes = 0;
     for (size_t i = 0; i < t->n_row_cells; i++)
         free(t->cells[i].text);
     t->n_row_cells = 0;
@@ -853,6 +857,17 @@ static void cell_end(struct odt *o)
         } else {
             row_flush_pending_cols(o, t, r->loc);
             uint32_t copies = r->repeat < ODT_MAX_COPIES ? r->repeat : ODT_MAX_COPIES;
+            /* A 4 MiB cell repeated 256 times would be 1 GiB from a few KiB of zip: the
+             * copies (not the cell itself) of one row share ODT_MAX_COPY_BYTES. */
+            if (r->joined.len && copies > 1) {
+                size_t left = t->row_copy_bytes < ODT_MAX_COPY_BYTES
+                                  ? ODT_MAX_COPY_BYTES - t->row_copy_bytes
+                                  : 0;
+                size_t extra = left / r->joined.len;
+                if (extra < copies - 1)
+                    copies = (uint32_t)extra + 1;
+                t->row_copy_bytes += (size_t)(copies - 1) * r->joined.len;
+            }
             for (uint32_t k = 0; k < copies; k++)
                 if (row_push_cell(t, sat_add(col, k), r->row_span, r->col_span,
                                   r->joined.len ? r->joined.data : "", r->joined.len, r->loc))
@@ -896,18 +911,24 @@ static void row_end(struct odt *o)
     if (t->pending_rows) {
         uint32_t n = t->pending_rows < ODT_MAX_FILL ? t->pending_rows : ODT_MAX_FILL;
         struct qms_location loc = t->n_row_cells ? t->cells[0].loc : here(o, current_ordinal(o));
-        for (uint32_t k = 0; k < n; k++)
-            for (size_t i = 0; i < t->n_template; i++)
+        for (uint32_t k = 0; k < n && t->n_cells < ODT_MAX_TABLE_CELLS; k++)
+            for (size_t i = 0; i < t->n_template && t->n_cells < ODT_MAX_TABLE_CELLS; i++)
                 add_cell(o, t, sat_add(t->pending_row_start, k), t->template_cols[i], 1, 1,
                          t->template_header, "", 0, loc);
         t->pending_rows = 0;
     }
-    /* A repeated row is copied, but never into more than ODT_MAX_ROW_COPY_CELLS cells. */
+    /* A repeated row is copied, but never into more than ODT_MAX_ROW_COPY_CELLS cells nor
+     * more than ODT_MAX_COPY_BYTES of text. */
     uint32_t copies = t->row_repeat < ODT_MAX_COPIES ? t->row_repeat : ODT_MAX_COPIES;
     if (t->n_row_cells && copies > ODT_MAX_ROW_COPY_CELLS / t->n_row_cells)
         copies = (uint32_t)(ODT_MAX_ROW_COPY_CELLS / t->n_row_cells) + 1;
-    for (uint32_t k = 0; k < copies; k++)
-        for (size_t i = 0; i < t->n_row_cells; i++) {
+    size_t row_bytes = 0;
+    for (size_t i = 0; i < t->n_row_cells; i++)
+        row_bytes += t->cells[i].len;
+    if (row_bytes && copies > ODT_MAX_COPY_BYTES / row_bytes)
+        copies = (uint32_t)(ODT_MAX_COPY_BYTES / row_bytes) + 1;
+    for (uint32_t k = 0; k < copies && t->n_cells < ODT_MAX_TABLE_CELLS; k++)
+        for (size_t i = 0; i < t->n_row_cells && t->n_cells < ODT_MAX_TABLE_CELLS; i++) {
             const struct row_cell *c = &t->cells[i];
             add_cell(o, t, sat_add(t->row, k), c->col, c->row_span, c->col_span, t->row_header,
                      c->text, c->len, c->loc);
@@ -957,7 +978,10 @@ static void change_marker(struct odt *o, int range_start)
     struct qms_location loc = here(o, current_ordinal(o));
     const char *text = c->kind == QMS_REVIEW_DELETION && c->text.len ? c->text.data : "";
     emit_change(o, c, loc, text);
+    /* Open ranges are few in real files; the cap keeps change-end's scan from going
+     * quadratic on a file of unmatched change-starts. */
     if (range_start && c->kind == QMS_REVIEW_INSERTION && o->n_paras && !o->fatal &&
+        o->n_inserts < ODT_MAX_OPEN_INSERTS &&
         !grow_array((void **)&o->inserts, &o->cap_inserts, o->n_inserts + 1, sizeof *o->inserts)) {
         struct open_insertion *in = &o->inserts[o->n_inserts++];
         in->review_index = o->b.review.len - 1;

@@ -3,10 +3,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../src/errors.h"
 
 #define STYLE_CHAIN_MAX 32
+#define STYLES_MAX 100000 /* paragraph styles kept; real documents have a few hundred */
 
 struct style_entry {
     const char *name;     /* NULL: empty slot */
@@ -20,15 +22,25 @@ struct qms_odt_styles {
     struct qms_arena *arena;
     struct style_entry *slots;
     size_t cap, len;
+    uint64_t key;
 };
 
-static uint64_t hash_name(const char *s)
+/* Style names come from the document: a file can choose thousands of names that collide
+ * under a fixed hash and make every lookup walk one long probe run. The hash is therefore
+ * keyed per table (the key only changes slot order, never a result) and finalized so the
+ * key reaches the low bits used for the slot. */
+static uint64_t hash_name(uint64_t key, const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = 1469598103934665603ull ^ key;
     for (; *s; s++) {
         h ^= (unsigned char)*s;
         h *= 1099511628211ull;
     }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
     return h;
 }
 
@@ -38,6 +50,9 @@ struct qms_odt_styles *qms_odt_styles_new(struct qms_arena *scratch)
     if (!s)
         return NULL;
     s->arena = scratch;
+    /* Address-space layout and time: unpredictable enough for a file written in advance. */
+    s->key = (uint64_t)(uintptr_t)s ^ ((uint64_t)(uintptr_t)&s << 17) ^
+             ((uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull);
     s->cap = 64;
     s->slots = calloc(s->cap, sizeof *s->slots);
     if (!s->slots) {
@@ -55,9 +70,10 @@ void qms_odt_styles_free(struct qms_odt_styles *s)
     free(s);
 }
 
-static struct style_entry *find_slot(struct style_entry *slots, size_t cap, const char *name)
+static struct style_entry *find_slot(struct style_entry *slots, size_t cap, uint64_t key,
+                                     const char *name)
 {
-    size_t i = (size_t)hash_name(name) & (cap - 1);
+    size_t i = (size_t)hash_name(key, name) & (cap - 1);
     while (slots[i].name && strcmp(slots[i].name, name) != 0)
         i = (i + 1) & (cap - 1);
     return &slots[i];
@@ -71,7 +87,7 @@ static int grow(struct qms_odt_styles *s)
         return QMS_ENOMEM;
     for (size_t i = 0; i < s->cap; i++)
         if (s->slots[i].name)
-            *find_slot(slots, cap, s->slots[i].name) = s->slots[i];
+            *find_slot(slots, cap, s->key, s->slots[i].name) = s->slots[i];
     free(s->slots);
     s->slots = slots;
     s->cap = cap;
@@ -95,7 +111,9 @@ int qms_odt_styles_put(struct qms_odt_styles *s, const char *name, const char *p
         return 0;
     if ((s->len + 1) * 2 > s->cap && grow(s) != 0)
         return QMS_ENOMEM;
-    struct style_entry *e = find_slot(s->slots, s->cap, name);
+    struct style_entry *e = find_slot(s->slots, s->cap, s->key, name);
+    if (!e->name && s->len >= STYLES_MAX)
+        return 0; /* beyond the cap new names read as unknown styles */
     int failed = 0;
     struct style_entry n = {
         .name = e->name ? e->name : dup_or_null(s->arena, name, &failed),
@@ -114,7 +132,7 @@ int qms_odt_styles_put(struct qms_odt_styles *s, const char *name, const char *p
 
 static const struct style_entry *lookup(const struct qms_odt_styles *s, const char *name)
 {
-    const struct style_entry *e = find_slot(s->slots, s->cap, name);
+    const struct style_entry *e = find_slot(s->slots, s->cap, s->key, name);
     return e->name ? e : NULL;
 }
 

@@ -1,0 +1,4 @@
+/* <qmslint/version.h> must compile alone, first, as ISO C11: pedantic warnings are errors here. */
+#pragma GCC diagnostic error "-Wpedantic"
+#include <qmslint/version.h>
+typedef int qms_header_compiles_alone;
