@@ -189,11 +189,15 @@ const void *qms_run_digest_get(struct qms_host *host, const struct qms_digest *d
     return pd[host->plugin].data;
 }
 
+/* Locations in digests name a part and a section for messages; a hostile document can make a
+ * heading megabytes long and put hundreds of links under it, so both are cut to one line of
+ * at most QMS_MAX_LOC_TEXT bytes (else each link would copy the whole heading). */
+#define QMS_MAX_LOC_TEXT 512u
 static int copy_loc(struct qms_arena *a, struct qms_location *dst, const struct qms_location *src)
 {
     *dst = *src;
-    dst->part = src->part ? qms_arena_strdup(a, src->part) : NULL;
-    dst->section = src->section ? qms_arena_strdup(a, src->section) : NULL;
+    dst->part = src->part ? copy_line(a, src->part, QMS_MAX_LOC_TEXT) : NULL;
+    dst->section = src->section ? copy_line(a, src->section, QMS_MAX_LOC_TEXT) : NULL;
     return (src->part && !dst->part) || (src->section && !dst->section) ? QMS_ENOMEM : 0;
 }
 
