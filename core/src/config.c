@@ -141,9 +141,20 @@ static int load_gate_file(struct qms_config *cfg, const char *key, const struct 
 {
     if (n->kind != QMS_NODE_SCALAR || !n->scalar || !n->scalar[0])
         return qms_node_err(err, n, "%s: expected a file name, got %s", key, kind_name(n));
-    const char *path = n->scalar[0] == '/' || !cfg->root
-                           ? qms_arena_strdup(cfg->arena, n->scalar)
-                           : qms_arena_printf(cfg->arena, "%s/%s", cfg->root, n->scalar);
+    /* A config can sit inside the folder being checked, written by whoever wrote the
+     * documents: it may only name files inside its own folder (`qmslint baseline` writes
+     * there). Anything else comes from the command line. */
+    const char *p = n->scalar;
+    int escapes = p[0] == '/';
+    for (const char *c = p; *c && !escapes; c = strchr(c, '/') ? strchr(c, '/') + 1 : c + strlen(c))
+        escapes = c[0] == '.' && c[1] == '.' && (c[2] == '/' || c[2] == '\0');
+    if (escapes)
+        return qms_node_err(err, n,
+                            "%s: must be a path inside the config's folder (no absolute path, no "
+                            "'..'); give other files on the command line",
+                            key);
+    const char *path = !cfg->root ? qms_arena_strdup(cfg->arena, n->scalar)
+                                  : qms_arena_printf(cfg->arena, "%s/%s", cfg->root, n->scalar);
     if (!path)
         return qms_err_set(err, QMS_ENOMEM, "out of memory");
     if (strcmp(key, "baseline") == 0)

@@ -455,3 +455,30 @@ Test(config, empty_exclude_pattern_is_refused)
 {
     expect_error("exclude:\n  - ''\n", "2:5: empty pattern in exclude");
 }
+
+Test(config, baseline_and_waivers_must_stay_inside_the_config_folder)
+{
+    expect_error("baseline: /etc/qmslint-baseline.json\n",
+                 "1:11: baseline: must be a path inside the config's folder (no absolute path, no "
+                 "'..'); give other files on the command line");
+    expect_error("waivers: ../elsewhere/waivers.yml\n",
+                 "1:10: waivers: must be a path inside the config's folder (no absolute path, no "
+                 "'..'); give other files on the command line");
+    expect_error("baseline: ci/../../x.json\n",
+                 "1:11: baseline: must be a path inside the config's folder (no absolute path, no "
+                 "'..'); give other files on the command line");
+}
+
+Test(config, baseline_inside_the_config_folder_is_accepted)
+{
+    char *dir = qms_test_tmpdir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/.qmslint.yml", dir);
+    const char *yaml = "baseline: ci/..baseline.json\nwaivers: waivers.yml\n";
+    cr_assert_eq(qms_test_write(path, yaml, strlen(yaml)), 0);
+    struct qms_config *cfg = NULL;
+    struct qms_err e = {{0}};
+    cr_assert_eq(qms_config_load(&cfg, path, &e), 0, "%s", e.msg);
+    cr_assert_not_null(strstr(cfg->baseline, "/ci/..baseline.json"), "%s", cfg->baseline);
+    qms_config_free(cfg);
+}
