@@ -26,13 +26,14 @@ static const char *level(enum qms_severity s)
 }
 
 /* A relative path as a URI reference: unreserved bytes and '/' as they are, the rest
- * percent-encoded (spaces, '#', '?', '%', non-ASCII). */
+ * percent-encoded (spaces, '#', '?', '%', non-ASCII, and ':', which in a first segment
+ * would make "Rev:A.md" a URI of the scheme "rev"). */
 static void uri_path(FILE *out, const char *s)
 {
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~/!$&'()*+,;=:@", *p))
+            strchr("-._~/!$&'()*+,;=@", *p))
             fputc(*p, out);
         else
             fprintf(out, "%%%02X", *p);

@@ -210,6 +210,9 @@ int qms_baseline_apply(struct qms_result *r, const struct qms_baseline *b, const
     const char *why = qms_result_strdup(r, text);
     if (!why)
         return QMS_ENOMEM;
+    size_t *next = calloc(b->n ? b->n : 1, sizeof *next);
+    if (!next)
+        return QMS_ENOMEM;
     memset(b->used, 0, b->n);
     r->baseline_used = 1;
     for (size_t i = 0; i < r->n_findings; i++) {
@@ -225,13 +228,18 @@ int qms_baseline_apply(struct qms_result *r, const struct qms_baseline *b, const
             else
                 hi = mid;
         }
-        for (; lo < b->n && strcmp(b->prints[lo], f->fingerprint) == 0; lo++)
-            if (!b->used[lo]) {
-                b->used[lo] = 1;
-                f->suppressed = QMS_SUPPRESS_BASELINE;
-                f->justification = why;
-                break;
-            }
+        if (lo == b->n || strcmp(b->prints[lo], f->fingerprint) != 0)
+            continue;
+        /* copies of a fingerprint are used in order: next[lo] is the first unused one (a scan
+         * past the used ones was quadratic for thousands of identical findings) */
+        size_t k = next[lo] ? next[lo] : lo;
+        if (k < b->n && !b->used[k] && strcmp(b->prints[k], f->fingerprint) == 0) {
+            b->used[k] = 1;
+            next[lo] = k + 1;
+            f->suppressed = QMS_SUPPRESS_BASELINE;
+            f->justification = why;
+        }
     }
+    free(next);
     return 0;
 }

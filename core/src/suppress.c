@@ -40,7 +40,12 @@ static void add(struct scan *s, enum qms_directive_kind kind, const char *id, si
     }
     d->kind = kind;
     if (id) {
-        d->rule_id = qms_arena_strndup(s->a, id, id_len > MAX_ID_LEN ? MAX_ID_LEN : id_len);
+        if (id_len > MAX_ID_LEN) { /* cut on a UTF-8 boundary: the id is quoted in messages */
+            id_len = MAX_ID_LEN;
+            while (id_len > 0 && ((unsigned char)id[id_len] & 0xC0) == 0x80)
+                id_len--;
+        }
+        d->rule_id = qms_arena_strndup(s->a, id, id_len);
         s->bad |= !d->rule_id;
     }
     d->line = loc->line;
@@ -71,18 +76,30 @@ static void add_ids(struct scan *s, enum qms_directive_kind kind, const char *te
         add(s, kind, NULL, 0, loc);
 }
 
-/* A Markdown comment's text: "qmslint-disable a/b c/d" (the reader may or may not have kept
- * the <!-- --> markers). Anything else is an ordinary comment. */
+/* Whether lit occurs in t[0..len). */
+static int contains(const char *t, size_t len, const char *lit)
+{
+    size_t n = strlen(lit);
+    for (size_t i = 0; i + n <= len; i++)
+        if (t[i] == lit[0] && memcmp(t + i, lit, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* A Markdown comment's text: "qmslint-disable a/b c/d" (the reader drops the <!-- -->
+ * markers; a text that has both is read without them). Anything else is an ordinary comment,
+ * and so is a comment never closed (the reader keeps its lone "<!--") or one holding another
+ * "<!--" (nested): neither silences anything. */
 static void scan_comment(struct scan *s, const struct qms_block *b)
 {
     const char *t = b->text;
     size_t len = b->text_len;
-    if (len >= 4 && memcmp(t, "<!--", 4) == 0) {
+    if (len >= 7 && memcmp(t, "<!--", 4) == 0 && memcmp(t + len - 3, "-->", 3) == 0) {
         t += 4;
-        len -= 4;
+        len -= 7;
     }
-    if (len >= 3 && memcmp(t + len - 3, "-->", 3) == 0)
-        len -= 3;
+    if (contains(t, len, "<!--") || contains(t, len, "-->"))
+        return;
     while (len && is_space(*t)) {
         t++;
         len--;

@@ -90,7 +90,8 @@ struct xr_head {
 struct xr_rec {
     uint8_t kind;
     uint8_t flags;
-    uint16_t block_index;   /* block it came from, to merge a wikilink into its ID (saturates) */
+    uint16_t spare;
+    uint32_t block_index;   /* block it came from, to merge a wikilink into its ID (saturates) */
     uint32_t id, rev, title, target, raw, anchor, part, section;
     uint32_t line, column, block;
 };
@@ -595,7 +596,7 @@ static struct xr_rec *rec_new(struct xr_builder *b, enum xr_kind kind, const str
     struct xr_rec *r = &b->recs[b->n_recs++];
     memset(r, 0, sizeof *r);
     r->kind = (uint8_t)kind;
-    r->block_index = block_index > 0xFFFF ? 0xFFFF : (uint16_t)block_index;
+    r->block_index = block_index > UINT32_MAX ? UINT32_MAX : (uint32_t)block_index;
     r->line = loc->line;
     r->column = loc->column;
     r->block = loc->block;
@@ -616,18 +617,30 @@ static struct xr_rec *rec_new(struct xr_builder *b, enum xr_kind kind, const str
     return r;
 }
 
-/* The location of byte `off` of a block's text: Markdown lines and columns move with it. */
-static struct qms_location loc_at(const struct qms_block *blk, size_t off)
+/* Line counting state over one block's text, so that increasing offsets cost one pass. */
+struct xr_lines {
+    size_t pos, nl, last;
+};
+
+/* The location of byte `off` of a block's text: Markdown lines and columns move with it.
+   `cur` (zeroed for each block) remembers the last offset: a block with thousands of matches
+   is read once, not once per match. */
+static struct qms_location loc_at(const struct qms_block *blk, size_t off, struct xr_lines *cur)
 {
     struct qms_location loc = blk->loc;
     if (blk->loc.line == 0 || blk->loc.part)
         return loc;
-    size_t nl = 0, last = 0;
-    for (size_t i = 0; i < off && i < blk->text_len; i++)
+    if (off < cur->pos)
+        memset(cur, 0, sizeof *cur);
+    size_t nl = cur->nl, last = cur->last, i = cur->pos;
+    for (; i < off && i < blk->text_len; i++)
         if (blk->text[i] == '\n') {
             nl++;
             last = i + 1;
         }
+    cur->pos = i;
+    cur->nl = nl;
+    cur->last = last;
     loc.line = blk->loc.line + (uint32_t)nl;
     loc.column = nl ? (uint32_t)(off - last) + 1 : blk->loc.column + (uint32_t)off;
     return loc;
@@ -823,6 +836,7 @@ static void scan_block(struct xr_ctx *c, struct xr_builder *b, const struct qms_
     const char *s = blk->text;
     size_t len = blk->text_len, pos = 0, n_ids = 0;
     size_t taken_at[IDS_PER_BLOCK]; /* where a quoted title taken by an ID citation starts */
+    struct xr_lines lines = {0, 0, 0};
 
     while (pos < len && n_ids < IDS_PER_BLOCK) {
         size_t ms, me;
@@ -834,7 +848,7 @@ static void scan_block(struct xr_ctx *c, struct xr_builder *b, const struct qms_
             continue;
         char rev[REV_CAP];
         size_t after = pinned_revision(s, len, me, rev, sizeof rev);
-        struct qms_location loc = loc_at(blk, ms);
+        struct qms_location loc = loc_at(blk, ms, &lines);
         struct xr_rec *r = rec_new(b, XR_ID, &loc, block_index);
         if (!r)
             return;
@@ -873,7 +887,7 @@ static void scan_block(struct xr_ctx *c, struct xr_builder *b, const struct qms_
         for (size_t k = 0; k < n_ids && !taken; k++)
             taken = i == taken_at[k];
         if (!taken && qb - qa >= 3) {
-            struct qms_location loc = loc_at(blk, i);
+            struct qms_location loc = loc_at(blk, i, &lines);
             struct xr_rec *r = rec_new(b, XR_TITLE, &loc, block_index);
             if (!r)
                 return;
@@ -884,20 +898,94 @@ static void scan_block(struct xr_ctx *c, struct xr_builder *b, const struct qms_
     }
 }
 
-/* The block a link sits in (for merging a wikilink with the ID the text scan found). */
-static size_t block_of(const struct qms_doc *doc, const struct qms_location *loc)
+/* The block a link sits in (for merging a wikilink with the ID the text scan found): for a
+   package part the first block of that part and paragraph, else the last block starting on
+   or before the link's line. Looked up in an index built on first use (a linear walk per
+   wikilink made 100k wikilinks in 100k blocks quadratic). */
+struct xr_block_ref {
+    const struct qms_location *loc;
+    size_t index; /* markdown: the largest block index at or before this line */
+};
+
+struct xr_blocks {
+    struct xr_block_ref *items;
+    size_t n;
+    int built;
+};
+
+#define XR_BLOCKS_OOM ((size_t)-2)
+
+static int block_ref_cmp(const void *a, const void *b)
 {
-    size_t best = (size_t)-1;
-    for (size_t i = 0; i < doc->n_blocks; i++) {
-        const struct qms_location *bl = &doc->blocks[i].loc;
-        if (loc->part || bl->part) {
-            if (loc->part && bl->part && strcmp(loc->part, bl->part) == 0 && bl->block == loc->block)
-                return i;
-        } else if (bl->line <= loc->line) {
-            best = i;
+    const struct xr_block_ref *x = a, *y = b;
+    const struct qms_location *p = x->loc, *q = y->loc;
+    if ((p->part == NULL) != (q->part == NULL))
+        return p->part ? 1 : -1;
+    if (p->part) {
+        int c = strcmp(p->part, q->part);
+        if (c)
+            return c;
+        if (p->block != q->block)
+            return p->block < q->block ? -1 : 1;
+    } else if (p->line != q->line) {
+        return p->line < q->line ? -1 : 1;
+    }
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static size_t block_of(struct xr_blocks *bx, const struct qms_doc *doc,
+                       const struct qms_location *loc)
+{
+    if (!bx->built) {
+        bx->built = 1;
+        if (doc->n_blocks && !(bx->items = malloc(doc->n_blocks * sizeof *bx->items)))
+            return XR_BLOCKS_OOM;
+        for (size_t i = 0; i < doc->n_blocks; i++) {
+            bx->items[i].loc = &doc->blocks[i].loc;
+            bx->items[i].index = i;
+        }
+        bx->n = doc->n_blocks;
+        if (bx->n > 1)
+            qsort(bx->items, bx->n, sizeof *bx->items, block_ref_cmp);
+        /* no part: sorted by line, a running maximum of the index */
+        size_t best = 0;
+        for (size_t i = 0; i < bx->n && !bx->items[i].loc->part; i++) {
+            if (bx->items[i].index > best)
+                best = bx->items[i].index;
+            bx->items[i].index = best;
         }
     }
-    return best;
+    if (doc->n_blocks && !bx->items)
+        return XR_BLOCKS_OOM;
+    size_t lo = 0, hi = bx->n;
+    if (loc->part) {
+        /* the first of the part's blocks with this paragraph number, lowest index */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            const struct qms_location *m = bx->items[mid].loc;
+            int c = !m->part ? -1 : strcmp(m->part, loc->part);
+            if (!c)
+                c = m->block < loc->block ? -1 : m->block > loc->block;
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < bx->n && bx->items[lo].loc->part && strcmp(bx->items[lo].loc->part, loc->part) == 0 &&
+            bx->items[lo].loc->block == loc->block)
+            return bx->items[lo].index;
+        return (size_t)-1;
+    }
+    /* the last part-less block with line <= loc->line */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct qms_location *m = bx->items[mid].loc;
+        if (!m->part && m->line <= loc->line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? bx->items[lo - 1].index : (size_t)-1;
 }
 
 /* Percent-decoding (invalid escapes stay as written). Returns the length, or (size_t)-1 when
@@ -996,22 +1084,83 @@ static void slugify(char *out, size_t cap, const char *s)
     out[n] = '\0';
 }
 
-static int anchor_in(const struct qms_anchor *anchors, size_t n, const char *name)
+/* A document's anchor names sorted for look-up (ASCII case-insensitive order, ties by the
+   exact bytes), built on first use: 100k links into 100k headings stay n log n. */
+struct xr_anchors {
+    const char **names;
+    size_t n;
+    int built;
+};
+
+static int ci_cmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int x = lower((unsigned char)*a), y = lower((unsigned char)*b);
+        if (x != y)
+            return x < y ? -1 : 1;
+        if (!x)
+            return 0;
+    }
+}
+
+static int anchor_cmp(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    int c = ci_cmp(x, y);
+    return c ? c : strcmp(x, y);
+}
+
+/* 0, or -1 when out of memory. */
+static int anchors_index(struct xr_anchors *ix, const struct qms_anchor *anchors, size_t n)
+{
+    if (ix->built)
+        return ix->names || !n ? 0 : -1;
+    ix->built = 1;
+    ix->n = 0;
+    if (!n)
+        return 0;
+    if (!(ix->names = malloc(n * sizeof *ix->names)))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (anchors[i].name)
+            ix->names[ix->n++] = anchors[i].name;
+    qsort(ix->names, ix->n, sizeof *ix->names, anchor_cmp);
+    return 0;
+}
+
+static void anchors_free(struct xr_anchors *ix)
+{
+    free(ix->names);
+    memset(ix, 0, sizeof *ix);
+}
+
+/* Whether the index holds `name` exactly (exact = 1) or ignoring ASCII case (exact = 0). */
+static int anchors_has(const struct xr_anchors *ix, const char *name, int exact)
+{
+    size_t lo = 0, hi = ix->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = exact ? anchor_cmp(&ix->names[mid], &name) : ci_cmp(ix->names[mid], name);
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* An anchor named as written, percent-decoded (any ASCII case), or as its heading slug. */
+static int anchor_in(const struct xr_anchors *ix, const char *name)
 {
     char decoded[PATH_CAP], slug[PATH_CAP];
     size_t len = strlen(name);
     if (percent_decode(decoded, sizeof decoded, name, len) == (size_t)-1)
         snprintf(decoded, sizeof decoded, "%.*s", (int)(sizeof decoded - 1), name);
     slugify(slug, sizeof slug, decoded);
-    for (size_t i = 0; i < n; i++) {
-        const char *a = anchors[i].name;
-        if (!a)
-            continue;
-        if (strcmp(a, name) == 0 || strcmp(a, decoded) == 0 || ci_eq(a, decoded) ||
-            (slug[0] && strcmp(a, slug) == 0))
-            return 1;
-    }
-    return 0;
+    return anchors_has(ix, name, 1) || anchors_has(ix, decoded, 0) ||
+           (slug[0] && anchors_has(ix, slug, 1));
 }
 
 /* ODF links to a heading, table or frame by name ("#2.1.Scope|outline", "#Table1|table"):
@@ -1033,7 +1182,10 @@ static void scan_links(struct xr_ctx *c, struct xr_builder *b)
 {
     const struct qms_doc *doc = c->doc;
     int anchor_rule = rule_on(c, RULE_ANCHOR);
-    for (size_t i = 0; i < doc->n_links; i++) {
+    struct xr_anchors ix = {NULL, 0, 0};
+    struct xr_blocks bx = {NULL, 0, 0};
+    size_t n_scanned = b->n_recs; /* the text scan's records, in block order */
+    for (size_t i = 0; i < doc->n_links && !c->failed; i++) {
         const struct qms_link *l = &doc->links[i];
         if (l->target_kind == QMS_TARGET_URL)
             continue;
@@ -1044,8 +1196,11 @@ static void scan_links(struct xr_ctx *c, struct xr_builder *b)
             const char *name = l->anchor ? l->anchor : l->target;
             if (name[0] == '#')
                 name++;
-            if (name[0] && anchor_rule && !odf_object_anchor(name) &&
-                !anchor_in(doc->anchors, doc->n_anchors, name)) {
+            if (name[0] && anchor_rule && anchors_index(&ix, doc->anchors, doc->n_anchors) < 0) {
+                c->failed = 1;
+                break;
+            }
+            if (name[0] && anchor_rule && !odf_object_anchor(name) && !anchor_in(&ix, name)) {
                 char shown[SHOW_CAP];
                 show(shown, sizeof shown, name, strlen(name));
                 report(c, RULE_ANCHOR, NULL, &l->loc, name,
@@ -1062,17 +1217,29 @@ static void scan_links(struct xr_ctx *c, struct xr_builder *b)
                 continue;
             size_t ms, me;
             int rc = c->api->regex_match(c->st->id_re, l->target, tl, 0, &ms, &me);
-            size_t bi = block_of(doc, &l->loc);
+            size_t bi = block_of(&bx, doc, &l->loc);
+            if (bi == XR_BLOCKS_OOM) {
+                c->failed = 1;
+                break;
+            }
             if (rc > 0 && ms == 0 && me > 0 && me < ID_CAP) {
                 if (own_id(doc->meta, l->target, me))
                     continue;
-                /* [[SOP-01 Document Control]]: merge with the ID the text scan found */
+                /* [[SOP-01 Document Control]]: merge with the ID the text scan found (the
+                   scan's records are in block order: look in the block's run only) */
                 struct xr_rec *r = NULL;
-                for (size_t k = 0; k < b->n_recs && bi != (size_t)-1; k++) {
+                size_t k = 0, hi = n_scanned;
+                while (k < hi) {
+                    size_t mid = k + (hi - k) / 2;
+                    if (b->recs[mid].block_index < bi)
+                        k = mid + 1;
+                    else
+                        hi = mid;
+                }
+                for (; k < n_scanned && bi != (size_t)-1 && b->recs[k].block_index == bi; k++) {
                     struct xr_rec *x = &b->recs[k];
-                    if (x->kind == XR_ID && !(x->flags & XR_F_WIKILINK) && x->block_index == bi &&
-                        x->id && strlen(b->pool + x->id) == me &&
-                        memcmp(b->pool + x->id, l->target, me) == 0) {
+                    if (x->kind == XR_ID && !(x->flags & XR_F_WIKILINK) && x->id &&
+                        strlen(b->pool + x->id) == me && memcmp(b->pool + x->id, l->target, me) == 0) {
                         r = x;
                         break;
                     }
@@ -1080,7 +1247,7 @@ static void scan_links(struct xr_ctx *c, struct xr_builder *b)
                 if (!r) {
                     r = rec_new(b, XR_ID, &l->loc, bi);
                     if (!r)
-                        return;
+                        goto out;
                     r->id = pool_add(b, l->target, me);
                 }
                 r->flags |= XR_F_WIKILINK;
@@ -1095,7 +1262,7 @@ static void scan_links(struct xr_ctx *c, struct xr_builder *b)
             } else {
                 struct xr_rec *r = rec_new(b, XR_WIKI, &l->loc, bi);
                 if (!r)
-                    return;
+                    goto out;
                 r->target = pool_add(b, l->target, tl);
                 if (l->anchor && l->anchor[0])
                     r->anchor = pool_str(b, l->anchor);
@@ -1111,19 +1278,22 @@ static void scan_links(struct xr_ctx *c, struct xr_builder *b)
                 continue; /* empty ("?x") or over-long: nothing to look up */
             struct xr_rec *r = rec_new(b, XR_FILE, &l->loc, 0);
             if (!r)
-                return;
+                goto out;
             r->flags |= XR_F_OUTSIDE;
             r->raw = pool_str(b, l->target);
             continue;
         }
         struct xr_rec *r = rec_new(b, XR_FILE, &l->loc, 0);
         if (!r)
-            return;
+            goto out;
         r->target = pool_str(b, path);
         r->raw = pool_str(b, l->target);
         if (l->anchor && l->anchor[0])
             r->anchor = pool_str(b, l->anchor);
     }
+out:
+    anchors_free(&ix);
+    free(bx.items);
 }
 
 static int xref_check_doc(void *state, const struct qms_host_api *api, struct qms_host *host,
@@ -1333,6 +1503,9 @@ struct xr_doc {
     const unsigned char *data;           /* the plugin record */
     struct xr_head head;
     const char *pool;
+    struct xr_anchors anchors;           /* built when a link first points into it */
+    const char *register_why;            /* the master list's out-of-force status, or NULL */
+    int register_why_done;
 };
 
 struct xr_key {
@@ -1340,13 +1513,21 @@ struct xr_key {
     size_t doc;
     const struct qms_meta_register_entry *entry; /* register index only */
     int external;
+    int primary;  /* ID index: the document's own (first) ID; sorts first among equal keys */
+    size_t order; /* a tie-break that keeps qsort's output the same on every platform */
 };
 
 static int key_cmp(const void *a, const void *b)
 {
     const struct xr_key *x = a, *y = b;
     int c = strcmp(x->key, y->key);
-    return c ? c : x->doc < y->doc ? -1 : x->doc > y->doc;
+    if (c)
+        return c;
+    if (x->primary != y->primary)
+        return x->primary ? -1 : 1;
+    if (x->doc != y->doc)
+        return x->doc < y->doc ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
 }
 
 /* First index of key in a sorted array, or n. */
@@ -1446,15 +1627,13 @@ static int is_external_id(const struct xr_set *x, const char *id)
     return 0;
 }
 
-/* The document carrying an ID: the one whose primary ID it is, else the first carrying it. */
+/* The document carrying an ID: the one whose primary ID it is, else the first carrying it
+   (the index sorts primary IDs first among equal keys, so that is the first match). */
 static struct xr_doc *doc_by_id(struct xr_set *x, const char *id)
 {
     size_t k = key_find(x->ids, x->n_ids, id);
     if (k == x->n_ids)
         return NULL;
-    for (size_t j = k; j < x->n_ids && strcmp(x->ids[j].key, id) == 0; j++)
-        if (x->docs[x->ids[j].doc].id && strcmp(x->docs[x->ids[j].doc].id, id) == 0)
-            return &x->docs[x->ids[j].doc];
     return &x->docs[x->ids[k].doc];
 }
 
@@ -1485,6 +1664,8 @@ static int add_key(struct xr_key **arr, size_t *n, size_t *cap, const char *key,
     k->doc = doc;
     k->entry = entry;
     k->external = external;
+    k->primary = 0;
+    k->order = *n;
     return 0;
 }
 
@@ -1625,6 +1806,8 @@ static int load_docs(struct xr_set *x)
     }
     if (x->n_prefixes)
         qsort(x->prefixes, x->n_prefixes, sizeof *x->prefixes, key_cmp);
+    for (size_t k = 0; k < x->n_ids; k++)
+        x->ids[k].primary = x->docs[x->ids[k].doc].id && strcmp(x->docs[x->ids[k].doc].id, x->ids[k].key) == 0;
     if (x->n_ids)
         qsort(x->ids, x->n_ids, sizeof *x->ids, key_cmp);
     if (x->n_entries)
@@ -1733,10 +1916,14 @@ static void check_target(struct xr_set *x, struct xr_doc *from, const struct xr_
     if (t->obsolete)
         why = t->status;
     else if (t->id) {
-        size_t k = key_find(x->entries, x->n_entries, t->id);
-        for (; k < x->n_entries && !why && strcmp(x->entries[k].key, t->id) == 0; k++)
-            if (!x->entries[k].external && status_class(x->entries[k].entry->status.value) == 3)
-                why = x->entries[k].entry->status.value;
+        if (!t->register_why_done) { /* once per target, not once per citation */
+            size_t k = key_find(x->entries, x->n_entries, t->id);
+            for (; k < x->n_entries && !t->register_why && strcmp(x->entries[k].key, t->id) == 0; k++)
+                if (!x->entries[k].external && status_class(x->entries[k].entry->status.value) == 3)
+                    t->register_why = x->entries[k].entry->status.value;
+            t->register_why_done = 1;
+        }
+        why = t->register_why;
     }
     if (why && !(r->flags & XR_F_SUPERSEDES) && !from->obsolete && rule_on(c, RULE_OBSOLETE) &&
         seen_once(seen, RULE_OBSOLETE, t->d->path)) {
@@ -1761,7 +1948,11 @@ static void check_target(struct xr_set *x, struct xr_doc *from, const struct xr_
     }
     const char *anchor = pstr(from, r->anchor);
     if (anchor && !t->d->unreadable && rule_on(c, RULE_ANCHOR) &&
-        !anchor_in(t->d->anchors, t->d->n_anchors, anchor)) {
+        anchors_index(&t->anchors, t->d->anchors, t->d->n_anchors) < 0) {
+        c->failed = 1;
+        return;
+    }
+    if (anchor && !t->d->unreadable && rule_on(c, RULE_ANCHOR) && !anchor_in(&t->anchors, anchor)) {
         show(shown, sizeof shown, anchor, strlen(anchor));
         report(c, RULE_ANCHOR, from->d->path, &loc, anchor,
                "link to '%s#%s': %s has no such anchor, heading or bookmark", t->d->path, shown,
@@ -1914,17 +2105,19 @@ static void check_duplicates(struct xr_set *x)
             prim[n].key = x->docs[i].id;
             prim[n].doc = i;
             prim[n].entry = NULL;
+            prim[n].primary = 0;
+            prim[n].order = n;
             prim[n++].external = 0;
         }
     if (n)
         qsort(prim, n, sizeof *prim, key_cmp);
     /* each later document of a run of equal IDs, naming the first (by path) */
+    size_t first = 0;
     for (size_t i = 1; i < n; i++) {
-        size_t first = i;
-        while (first > 0 && strcmp(prim[first - 1].key, prim[i].key) == 0)
-            first--;
-        if (first == i)
+        if (strcmp(prim[first].key, prim[i].key) != 0) {
+            first = i; /* a new run: linear, however many documents share one ID */
             continue;
+        }
         struct xr_doc *d = &x->docs[prim[i].doc], *o = &x->docs[prim[first].doc];
         struct qms_location loc = {0};
         const struct qms_meta_value *v = qms_meta_first(d->d->meta, QMS_META_ID);
@@ -1954,23 +2147,29 @@ static void check_register(struct xr_set *x)
         }
         if (t == reg)
             continue;
+        /* one key per aspect: a fixed revision and a new title disagreement are two findings
+           to a baseline, not one that moved */
+        char key[ID_CAP + 16];
+        snprintf(key, sizeof key, "%.*s revision", ID_CAP, e->key);
         if (t->rev && !(en->revision.flags & (QMS_META_PLACEHOLDER | QMS_META_UNPARSED)) &&
             en->revision.value && en->revision.value[0] && rev_differs(&en->revision, t->rev))
-            report(c, RULE_MASTER, reg->d->path, &en->loc, e->key,
+            report(c, RULE_MASTER, reg->d->path, &en->loc, key,
                    "the register gives %s revision %s, but %s is at revision %s", e->key,
                    shown_rev(&en->revision), t->d->path, shown_rev(t->rev));
         if (en->title && en->title[0] && !title_matches(x, t, en->title)) {
             show(shown, sizeof shown, en->title, strlen(en->title));
             show(shown2, sizeof shown2, t->title ? t->title : "", t->title ? strlen(t->title) : 0);
-            report(c, RULE_MASTER, reg->d->path, &en->loc, e->key,
+            snprintf(key, sizeof key, "%.*s title", ID_CAP, e->key);
+            report(c, RULE_MASTER, reg->d->path, &en->loc, key,
                    "the register titles %s \"%s\", but %s is titled \"%s\"", e->key, shown,
                    t->d->path, shown2);
         }
         const char *es = en->status.value;
         if (t->status && es && es[0] && !(en->status.flags & QMS_META_UNPARSED)) {
             int a = status_class(es), b = status_class(t->status);
+            snprintf(key, sizeof key, "%.*s status", ID_CAP, e->key);
             if (a && b ? a != b : strcmp(es, t->status) != 0)
-                report(c, RULE_MASTER, reg->d->path, &en->loc, e->key,
+                report(c, RULE_MASTER, reg->d->path, &en->loc, key,
                        "the register gives %s status %s, but %s says %s", e->key, es, t->d->path,
                        t->status);
         }
@@ -2047,6 +2246,8 @@ static int xref_check_set(void *state, const struct qms_host_api *api, struct qm
         free((char *)x.stems[i].key);
     for (size_t i = 0; i < x.n_prefixes; i++)
         free((char *)x.prefixes[i].key);
+    for (size_t i = 0; i < x.n_docs; i++)
+        anchors_free(&x.docs[i].anchors);
     free(x.prefixes);
     free(x.titles);
     free(x.stems);

@@ -653,7 +653,9 @@ static uint32_t find_str(const char *s, uint32_t a, uint32_t b, const char *lit)
     return b;
 }
 
-/* An HTML comment starting at a ("<!--"), ending before b at the latest. */
+/* An HTML comment starting at a ("<!--"), ending before b at the latest. Its text is kept
+ * without the markers; a comment never closed keeps its "<!--", so that nothing reads it as
+ * a complete comment (an inline suppression must be terminated to count). */
 static uint32_t scan_comment(struct md *m, uint32_t a, uint32_t b, const struct span *skip,
                              size_t n_skip)
 {
@@ -664,6 +666,15 @@ static uint32_t scan_comment(struct md *m, uint32_t a, uint32_t b, const struct 
     const char *t = buf_str(&m->tmp2);
     size_t n = m->tmp2.len;
     trim(&t, &n);
+    if (close >= b) {
+        qms_buf_reset(&m->tmp);
+        if (qms_buf_append(&m->tmp, "<!-- ", 5) || qms_buf_append(&m->tmp, t, n)) {
+            fail(m, QMS_ENOMEM);
+            return b;
+        }
+        t = buf_str(&m->tmp);
+        n = m->tmp.len;
+    }
     push_pending(m, PEND_COMMENT, 0, sdup(m, t, n), "", a, 0);
     return close < b ? close + 3 : b;
 }
@@ -737,8 +748,10 @@ static const char *render_text_of(struct md *m, TSNode n, uint32_t depth)
 {
     size_t before = m->out.len;
     render(m, n, depth + 1);
-    const char *t = m->out.data ? m->out.data + before : "";
-    size_t len = m->out.len - before;
+    /* a line break inside may have trimmed blanks written before: never count back past it
+       (len underflowed, and "[ \n" made a whole document "out of memory") */
+    const char *t = m->out.data && m->out.len > before ? m->out.data + before : "";
+    size_t len = m->out.len > before ? m->out.len - before : 0;
     trim(&t, &len);
     return sdup(m, t, len);
 }
@@ -792,9 +805,10 @@ static void render_link(struct md *m, TSNode n, enum nk k, uint32_t depth)
             target = d->destination;
         } else if (k == NK_SHORTCUT || (k == NK_IMAGE && !has_label)) {
             /* "[text]" without a definition is plain text in CommonMark */
-            m->out.len = before;
-            if (m->out.data)
+            if (m->out.len > before) {
+                m->out.len = before;
                 m->out.data[before] = '\0';
+            }
             while (m->n_keep && m->keep[m->n_keep - 1].start >= before)
                 m->n_keep--;
             if (k == NK_IMAGE)
@@ -1068,22 +1082,22 @@ static uint32_t bare_url_end(const struct md *m, uint32_t i, uint32_t stop)
         return i;
     while (j < stop && !is_space(s[j]) && s[j] != '<')
         j++;
+    /* parentheses counted once: recounting per trailing ')' made "http://a.b)))...)" quadratic */
+    uint32_t open = 0, close = 0;
+    for (uint32_t k = i; k < j; k++) {
+        open += s[k] == '(';
+        close += s[k] == ')';
+    }
     for (;;) {
         char c = s[j - 1];
         if (j > d && strchr("?!.,:*_~'\";", c)) {
             j--;
             continue;
         }
-        if (j > d && c == ')') {
-            int open = 0, close = 0;
-            for (uint32_t k = i; k < j; k++) {
-                open += s[k] == '(';
-                close += s[k] == ')';
-            }
-            if (close > open) {
-                j--;
-                continue;
-            }
+        if (j > d && c == ')' && close > open) {
+            close--;
+            j--;
+            continue;
         }
         break;
     }
@@ -1175,12 +1189,23 @@ static void rewrite_wikilinks(struct md *m)
  * line end, else at a space outside brackets and code, so ordinary paragraphs keep every link.
  */
 #define INLINE_CHUNK 4096
+/* Text with more delimiters than this in a full chunk ("*a *a *a ...", "[[a[[a") is cut into
+ * quarter chunks: the grammar's cost per byte grows with the delimiters of its parse, and
+ * such text has no links worth the time (4096: 11 us a byte; 1024: 4 us). */
+#define INLINE_DENSE 512
 
 static uint32_t chunk_end(const struct md *m, uint32_t from, uint32_t end)
 {
     if (end - from <= INLINE_CHUNK)
         return end;
     uint32_t limit = from + INLINE_CHUNK;
+    uint32_t delims = 0;
+    for (uint32_t i = from; i < limit; i++) {
+        char c = m->src[i];
+        delims += c == '*' || c == '_' || c == '[' || c == ']' || c == '`' || c == '<' || c == '~';
+    }
+    if (delims > INLINE_DENSE)
+        limit = from + INLINE_CHUNK / 4;
     uint32_t last_nl = 0, last_free_space = 0, last_space = 0;
     int depth = 0, in_code = 0;
     for (uint32_t i = from; i < limit; i++) {
@@ -1199,9 +1224,10 @@ static uint32_t chunk_end(const struct md *m, uint32_t from, uint32_t end)
                 last_free_space = i + 1;
         }
     }
-    if (last_nl > from + INLINE_CHUNK / 4)
+    uint32_t quarter = (limit - from) / 4;
+    if (last_nl > from + quarter)
         return last_nl;
-    if (last_free_space > from + INLINE_CHUNK / 4)
+    if (last_free_space > from + quarter)
         return last_free_space;
     if (last_space > from)
         return last_space;
@@ -1925,7 +1951,7 @@ int qms_md_read(struct qms_doc **out, const char *path, const char *data, size_t
     qms_buf_init(&m.out, 0);
     qms_buf_init(&m.tmp, 0);
     qms_buf_init(&m.tmp2, 0);
-    size_t n;
+    size_t n = 0;
     char *src = normalise(data ? data : "", len, &n);
     TSParser *block_parser = NULL;
     TSTree *tree = NULL;
