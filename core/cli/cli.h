@@ -45,6 +45,9 @@ struct qms_cli_opts {
     const char *baseline_path;        /* --baseline FILE */
     const char *waivers_path;         /* --waivers FILE */
     int changed;                      /* --changed: the paths are the changed files */
+    /* cache (issue 11) */
+    int no_cache;                     /* --no-cache */
+    const char *cache_dir;            /* --cache-dir DIR */
 };
 
 /* Parses argv (argv[0] is the program). Returns 0, or QMS_EUSAGE with the reason in err.

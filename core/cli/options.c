@@ -46,6 +46,8 @@ void qms_cli_usage(FILE *out)
           "  --waivers FILE           waivers file (default: .qmslint-waivers.yml at the root)\n"
           "  --changed                the PATHs are changed files: check the whole set, report\n"
           "                           only what concerns them (pre-commit)\n"
+          "  --no-cache               read every document (check, baseline use the cache)\n"
+          "  --cache-dir DIR          cache folder (default: $XDG_CACHE_HOME/qmslint)\n"
           "  --config FILE            use this .qmslint.yml instead of searching upward\n"
           "  --plugin-path DIR        also load plugins from DIR (repeatable)\n"
           "  --only-plugin NAME       load only this plugin (repeatable; default: all found)\n"
@@ -136,7 +138,7 @@ static int parse_jobs(const char *v, unsigned *out, struct qms_err *err)
 enum opt_id {
     OPT_FORMAT, OPT_CONFIG, OPT_PLUGIN_PATH, OPT_ONLY_PLUGIN, OPT_RULES_DIR, OPT_JOBS, OPT_FAIL_ON, OPT_TODAY,
     OPT_OUTPUT, OPT_RELEASE, OPT_QUIET, OPT_VERBOSE, OPT_HELP, OPT_VERSION, OPT_COLOR,
-    OPT_NO_COLOR, OPT_BASELINE, OPT_WAIVERS, OPT_CHANGED
+    OPT_NO_COLOR, OPT_BASELINE, OPT_WAIVERS, OPT_CHANGED, OPT_NO_CACHE, OPT_CACHE_DIR
 };
 
 struct opt_def {
@@ -166,6 +168,8 @@ static const struct opt_def opt_defs[] = {
     {"baseline", 0, 1, OPT_BASELINE},
     {"waivers", 0, 1, OPT_WAIVERS},
     {"changed", 0, 0, OPT_CHANGED},
+    {"no-cache", 0, 0, OPT_NO_CACHE},
+    {"cache-dir", 0, 1, OPT_CACHE_DIR},
 };
 
 static int apply_opt(struct qms_cli_opts *o, const struct opt_def *d, const char *value,
@@ -232,6 +236,14 @@ static int apply_opt(struct qms_cli_opts *o, const struct opt_def *d, const char
         return 0;
     case OPT_CHANGED:
         o->changed = 1;
+        return 0;
+    case OPT_NO_CACHE:
+        o->no_cache = 1;
+        return 0;
+    case OPT_CACHE_DIR:
+        if (!*value)
+            return qms_err_set(err, QMS_EUSAGE, "--cache-dir: empty folder name");
+        o->cache_dir = value;
         return 0;
     case OPT_RELEASE:
         o->release = 1;
@@ -408,6 +420,10 @@ void qms_cli_run_opts(struct qms_run_opts *out, const struct qms_cli_opts *o)
     out->only_plugins = o->only_plugins;
     out->n_only_plugins = o->n_only_plugins;
     out->verbose = o->verbose;
+    /* the digest cache (issue 11): check and baseline, unless --no-cache */
+    out->use_cache = !o->no_cache && o->command &&
+                     (strcmp(o->command, "check") == 0 || strcmp(o->command, "baseline") == 0);
+    out->cache_dir = o->cache_dir;
     /* Progress only for a person watching: a terminal, not a pipe, a file or CI. */
     const char *ci = getenv("CI");
     out->progress = !o->quiet && isatty(STDERR_FILENO) && !(ci && *ci);

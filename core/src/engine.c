@@ -799,6 +799,8 @@ int qms_engine_new(struct qms_engine **out, const struct qms_config *cfg,
     e->verbose = opts ? opts->verbose : 0;
     e->progress = opts ? opts->progress : 0;
     e->rules_dir = find_rules_dir(opts);
+    e->use_cache = opts ? opts->use_cache : 0;             /* cache (issue 11) */
+    e->cache_dir = opts && opts->cache_dir ? strdup(opts->cache_dir) : NULL;
     e->packs = qms_arena_new(0);
     e->plugins = calloc(MAX_PLUGINS, sizeof *e->plugins);
     int rc = 0;
@@ -883,6 +885,7 @@ void qms_engine_free(struct qms_engine *e)
     free(e->rules);
     free(e->rule_list);
     free(e->rules_dir);
+    free(e->cache_dir);
     qms_arena_free(e->packs);
     qms_meta_opts_free(e->meta_opts);
     pthread_mutex_destroy(&e->lock);

@@ -25,6 +25,9 @@ struct qms_run_opts {
     const char *const *only_plugins;  /* NULL: every plugin found; else just these names */
     size_t n_only_plugins;
     int no_default_plugin_dirs;       /* 1: skip the install and build-tree plugin dirs (tests) */
+    /* added by cache (issue 11): the per-document digest cache, see cache.h / docs/cache.md */
+    int use_cache;                    /* 1: restore unchanged documents from the cache */
+    const char *cache_dir;            /* NULL: $XDG_CACHE_HOME/qmslint (~/.cache/qmslint) */
 };
 
 /* A finding as the host keeps it: every string owned by the result. */
@@ -69,6 +72,10 @@ struct qms_result {
     size_t n_waived;                  /* waivers file */
     size_t n_baselined;               /* in the --baseline file */
     int baseline_used;                /* 1: --baseline given (SARIF baselineState) */
+    /* added by cache (issue 11) */
+    size_t n_read;                    /* documents read and checked in this run */
+    size_t n_cached;                  /* documents restored from the cache (not read) */
+    size_t n_hashed;                  /* documents whose content the cache hashed */
 };
 
 struct qms_engine;

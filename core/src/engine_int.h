@@ -76,6 +76,9 @@ struct qms_engine {
     pthread_mutex_t lock;          /* guards cfg_err */
     int has_cfg_err;
     char cfg_err[QMS_ERRBUF_SIZE]; /* first node_error / load_pack error */
+    /* added by cache (issue 11) */
+    int use_cache;                 /* run_opts.use_cache */
+    char *cache_dir;               /* run_opts.cache_dir copy, or NULL */
 };
 
 extern const struct qms_host_api qms_host_api_table;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "cache.h"
 #include "doc.h"
 #include "engine_int.h"
 #include "guard.h"
@@ -53,11 +54,17 @@ struct qms_run {
     size_t crash_doc, crash_plugin;
     int crash_signal;
     size_t *crash_at;               /* per plugin: lowest document it faulted on, or SIZE_MAX */
+    /* cache (issue 11): which document's check_doc produced each finding (SIZE_MAX: none) */
+    struct qms_cache *cache;        /* NULL: no cache this run */
+    size_t *fdoc;
+    size_t n_fdoc, cap_fdoc;
+    size_t n_read, n_cached;        /* documents read / restored (atomic) */
 };
 
 struct result_impl {
     struct qms_result pub;          /* first: the public pointer is the wrapper's */
     struct qms_arena *arena;
+    size_t cap_findings;            /* allocated length of pub.findings */
 };
 
 static double now_seconds(void)
@@ -111,7 +118,9 @@ static int push_finding(struct qms_run *run, const char *rule_id, enum qms_sever
     f->rule_id = qms_arena_strdup(a, rule_id);
     f->severity = sev;
     f->message = copy_line(a, message, QMS_MAX_MESSAGE);
-    f->path = copy_line(a, path ? path : "", 4096);
+    /* The path stays as the file is named (emitters escape it): suppressions, JUnit and the
+       JSON documents list match findings to documents by it. */
+    f->path = qms_arena_strndup(a, path ? path : "", path ? strnlen(path, 4096) : 0);
     if (loc) {
         f->part = copy_line(a, loc->part, 1024);
         f->section = copy_line(a, loc->section, 1024);
@@ -130,6 +139,27 @@ static int push_finding(struct qms_run *run, const char *rule_id, enum qms_sever
     return 0;
 }
 
+/* cache (issue 11): remembers that the last finding came from document `doc`; lock held. */
+static void note_finding_doc(struct qms_run *run, size_t doc)
+{
+    if (!run->cache || run->n_findings == 0)
+        return;
+    if (run->cap_fdoc < run->n_findings) {
+        size_t cap = run->cap_findings > run->n_findings ? run->cap_findings : run->n_findings;
+        size_t *grown = realloc(run->fdoc, cap * sizeof *grown);
+        if (!grown) {
+            run->oom = 1;
+            return;
+        }
+        run->fdoc = grown;
+        run->cap_fdoc = cap;
+    }
+    while (run->n_fdoc < run->n_findings - 1)
+        run->fdoc[run->n_fdoc++] = SIZE_MAX;
+    run->fdoc[run->n_findings - 1] = doc;
+    run->n_fdoc = run->n_findings;
+}
+
 int qms_run_report(struct qms_host *host, const struct qms_rule_entry *rule,
                    const struct qms_finding_desc *f)
 {
@@ -145,6 +175,8 @@ int qms_run_report(struct qms_host *host, const struct qms_rule_entry *rule,
     pthread_mutex_lock(&run->lock);
     int rc = push_finding(run, rule->rule->id, sev, f->message, path, &f->loc, f->key,
                           run->e->plugins[host->plugin].pub.desc->name);
+    if (rc == 0 && host->job)
+        note_finding_doc(run, host->job->index);
     pthread_mutex_unlock(&run->lock);
     return rc;
 }
@@ -388,6 +420,41 @@ static void note_crash(struct qms_run *run, size_t doc, size_t plugin, int sig)
     pthread_mutex_unlock(&run->lock);
 }
 
+/* cache (issue 11): a document whose entry is valid gets back its digest, its plugins'
+ * blobs, its inline suppressions and the findings check_doc made, as if read and checked. */
+static void restore_cached(struct qms_run *run, struct qms_job *job, struct qms_digest *d,
+                           const struct qms_cache_entry *ce)
+{
+    struct qms_engine *e = run->e;
+    const char *path = d->path;
+    void *pdata = d->reserved[0];
+    *d = ce->digest; /* strings in the cache's arena, which lives until the run ends */
+    d->path = path;
+    d->reserved[0] = pdata;
+    for (size_t p = 0; p < e->n_plugins; p++) {
+        job->pdata[p].data = ce->blobs[p].data;
+        job->pdata[p].len = ce->blobs[p].len;
+        job->pdata[p].set = ce->blobs[p].set;
+    }
+    int bad = 0;
+    pthread_mutex_lock(&run->lock);
+    if (ce->suppress)
+        d->reserved[2] = (void *)qms_suppress_copy(run->farena, ce->suppress, &bad);
+    for (size_t i = 0; i < ce->n_findings && !bad; i++) {
+        const struct qms_cache_finding *f = &ce->findings[i];
+        struct qms_location loc = {f->part, f->line, f->column, f->block, f->section};
+        if (push_finding(run, f->rule_id, f->severity, f->message, f->path, &loc, f->key,
+                         f->plugin) < 0)
+            bad = 1;
+        else
+            note_finding_doc(run, job->index);
+    }
+    if (bad)
+        run->oom = 1;
+    run->n_cached++;
+    pthread_mutex_unlock(&run->lock);
+}
+
 static void process_one(struct qms_run *run, size_t index, struct qms_arena *arena)
 {
     struct qms_engine *e = run->e;
@@ -407,6 +474,15 @@ static void process_one(struct qms_run *run, size_t index, struct qms_arena *are
     if (d->path)
         job.display_path = d->path;
     d->reserved[0] = job.pdata;
+    if (run->cache) {
+        const struct qms_cache_entry *ce =
+            qms_cache_lookup(run->cache, index, job.display_path, input->fs_path);
+        if (ce) {
+            restore_cached(run, &job, d, ce);
+            return;
+        }
+    }
+    __atomic_add_fetch(&run->n_read, 1, __ATOMIC_RELAXED);
 
     struct qms_doc *doc = NULL;
     struct qms_err err = {{0}};
@@ -475,6 +551,8 @@ static void process_one(struct qms_run *run, size_t index, struct qms_arena *are
         pthread_mutex_unlock(&run->lock);
     }
     qms_doc_free(doc);
+    if (run->cache)
+        qms_cache_read_done(run->cache, index, input->fs_path);
 }
 
 struct worker {
@@ -643,6 +721,48 @@ static int build_summaries(struct qms_result *r, struct qms_arena *a, const stru
     return 0;
 }
 
+/* cache (issue 11): hands every document's check_doc output to the cache, in input order,
+ * before check_set adds set findings and the digests are sorted. */
+static void cache_collect(struct qms_run *run)
+{
+    if (qms_cache_unchanged(run->cache))
+        return; /* every document restored exactly as recorded: the file stays as it is */
+    size_t n = run->in->n_docs, np = run->e->n_plugins;
+    size_t *start = calloc(n + 1, sizeof *start);
+    const struct qms_finding **by_doc = calloc(run->n_findings ? run->n_findings : 1, sizeof *by_doc);
+    struct qms_cache_blob *blobs = calloc(np ? np : 1, sizeof *blobs);
+    if (!start || !by_doc || !blobs)
+        goto done;
+    /* counting sort of the findings by document, order within a document kept */
+    for (size_t i = 0; i < run->n_fdoc; i++)
+        if (run->fdoc[i] < n)
+            start[run->fdoc[i] + 1]++;
+    for (size_t i = 0; i < n; i++)
+        start[i + 1] += start[i];
+    size_t *fill = calloc(n ? n : 1, sizeof *fill);
+    if (!fill)
+        goto done;
+    for (size_t i = 0; i < run->n_fdoc; i++)
+        if (run->fdoc[i] < n)
+            by_doc[start[run->fdoc[i]] + fill[run->fdoc[i]]++] = &run->findings[i];
+    free(fill);
+    for (size_t i = 0; i < n; i++) {
+        const struct qms_digest *d = &run->digests[i];
+        const struct qms_pdata *pd = d->reserved[0];
+        for (size_t p = 0; p < np; p++) {
+            blobs[p].data = pd ? pd[p].data : NULL;
+            blobs[p].len = pd ? pd[p].len : 0;
+            blobs[p].set = pd ? pd[p].set : 0;
+        }
+        qms_cache_put(run->cache, i, d, blobs, d->reserved[2], by_doc + start[i],
+                      start[i + 1] - start[i]);
+    }
+done:
+    free(start);
+    free(by_doc);
+    free(blobs);
+}
+
 int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct qms_result **out,
                    struct qms_err *err)
 {
@@ -683,6 +803,8 @@ int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct
         if (!(workers[i].arena = qms_arena_new(0)))
             rc = qms_err_set(err, QMS_ENOMEM, "out of memory");
 
+    if (rc == 0 && n && e->use_cache && qms_cache_open(&run.cache, e, inputs->root, n) < 0)
+        run.cache = NULL; /* no memory for it: run without */
     if (rc == 0 && n) {
         qms_guard_install();
         run_pool(&run, workers, n_workers, start);
@@ -690,6 +812,8 @@ int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct
     }
     if (rc == 0 && run.oom)
         rc = qms_err_set(err, QMS_ENOMEM, "out of memory while checking documents");
+    if (rc == 0 && run.cache && !run.crashed && !run.failed)
+        cache_collect(&run);
 
     /* check_set sees digests sorted by path; `order` remembers where each came from */
     if (rc == 0) {
@@ -726,6 +850,7 @@ int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct
             qsort(run.findings, run.n_findings, sizeof *run.findings, finding_cmp);
         r->findings = run.findings;
         r->n_findings = run.n_findings;
+        impl->cap_findings = run.cap_findings;
         run.findings = NULL;
         for (size_t i = 0; i < r->n_findings; i++)
             r->counts[r->findings[i].severity & 3]++;
@@ -733,6 +858,18 @@ int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct
         if (build_summaries(r, impl->arena, &run, order) < 0)
             rc = qms_err_set(err, QMS_ENOMEM, "out of memory");
         r->seconds = now_seconds() - start;
+    }
+    if (rc == 0 && run.cache) {
+        impl->pub.n_hashed = qms_cache_hashed(run.cache);
+        if (!run.crashed && !run.failed)
+            qms_cache_save(run.cache);
+        if (e->verbose)
+            fprintf(stderr, "qmslint: cache: %zu documents restored, %zu read, %zu hashed\n",
+                    run.n_cached, run.n_read, impl->pub.n_hashed);
+    }
+    if (rc == 0) {
+        impl->pub.n_read = run.n_read;
+        impl->pub.n_cached = run.n_cached;
     }
     if (rc == 0 && run.crashed) {
         rc = qms_err_set(err, QMS_EPLUGIN,
@@ -759,6 +896,8 @@ int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct
     free(run.reasons);
     free(run.crash_at);
     free(run.findings);
+    free(run.fdoc);
+    qms_cache_free(run.cache);
     qms_arena_free(run.farena);
     pthread_cond_destroy(&run.progress);
     pthread_mutex_destroy(&run.lock);
@@ -790,10 +929,12 @@ int qms_result_add_finding(struct qms_result *r, const char *rule_id, enum qms_s
     memset(&run, 0, sizeof run);
     run.farena = impl->arena;
     run.findings = r->findings;
-    run.n_findings = run.cap_findings = r->n_findings;
+    run.n_findings = r->n_findings;
+    run.cap_findings = impl->cap_findings > r->n_findings ? impl->cap_findings : r->n_findings;
     int rc = push_finding(&run, rule_id, sev, message, path, loc, key, plugin);
     r->findings = run.findings;
     r->n_findings = run.n_findings;
+    impl->cap_findings = run.cap_findings;
     return rc;
 }
 
