@@ -103,7 +103,7 @@ Test(report_browser, dom_has_every_matrix_row_with_a_status, .timeout = 240)
     cr_assert_eq(with_status, want, "every row has one known status");
     /* the sample set has each of these; the badge carries the word, not only the colour */
     cr_assert(strstr(dom, "id=\"req-quality-policy\" data-status=\"covered\""));
-    cr_assert(strstr(dom, "id=\"req-production-information\" data-status=\"missing\""));
+    cr_assert(strstr(dom, "id=\"req-corrective-action-record\" data-status=\"missing\""));
     cr_assert(strstr(dom, "class=\"badge s-covered\">✔ covered</span>"), "covered badge");
     cr_assert(strstr(dom, "class=\"badge s-missing\">✘ missing</span>"), "missing badge");
     cr_assert(strstr(dom, "<svg"), "the chart is in the DOM");
