@@ -3,6 +3,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,67 @@ struct qms_regex *qms_regex_compile(const char *pattern, int caseless, char *err
     return re;
 }
 
+/*
+ * Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), ASCII
+ * eight bytes at a time. PCRE2 validates the whole subject on every match, byte by byte: with
+ * many patterns over the same text that check cost more than the matching. What passes here
+ * is valid for PCRE2 too, so the match runs with PCRE2_NO_UTF_CHECK; anything else is left to
+ * PCRE2's own check, which then reports exactly what it always did.
+ */
+static int utf8_valid(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (i + 32 <= len) {
+            uint64_t w[4];
+            memcpy(w, s + i, 32);
+            if (!((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ull)) {
+                i += 32;
+                continue;
+            }
+        }
+        if (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (!(w & 0x8080808080808080ull)) {
+                i += 8;
+                continue;
+            }
+        }
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n;
+        uint32_t cp;
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 2;
+            cp = c & 0x1Fu;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 3;
+            cp = c & 0x0Fu;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 4;
+            cp = c & 0x07u;
+        } else {
+            return 0;
+        }
+        if (len - i < n)
+            return 0;
+        for (size_t k = 1; k < n; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (s[i + k] & 0x3Fu);
+        }
+        if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += n;
+    }
+    return 1;
+}
+
 int qms_regex_match(const struct qms_regex *re, const char *subject, size_t len, size_t start,
                     size_t *out_start, size_t *out_end)
 {
@@ -68,7 +130,11 @@ int qms_regex_match(const struct qms_regex *re, const char *subject, size_t len,
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, NULL);
     if (!md)
         return QMS_ENOMEM;
-    int rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, start, 0, md, re->mctx);
+    uint32_t opts = 0;
+    if ((start == len || ((unsigned char)subject[start] & 0xC0) != 0x80) &&
+        utf8_valid((const unsigned char *)subject, len))
+        opts = PCRE2_NO_UTF_CHECK;
+    int rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, start, opts, md, re->mctx);
     int result;
     if (rc == PCRE2_ERROR_NOMATCH) {
         result = 0;

@@ -235,12 +235,15 @@ static size_t norm_text(char *out, size_t cap, const char *s, size_t len)
     while (i < len && o + 6 < cap) {
         unsigned char c = p[i];
         const char *put = NULL;
-        char one[2] = {0, 0};
         size_t n = 1;
         if (c < 0x80) {
             if (is_alpha(c) || is_digit(c)) {
-                one[0] = (char)lower(c);
-                put = one;
+                /* the common case, written directly (what `put` would do for one byte) */
+                if (o + 3 >= cap)
+                    break;
+                out[o++] = (char)lower(c);
+                i++;
+                continue;
             }
         } else {
             n = utf8_seq(p + i, len - i);
@@ -1242,7 +1245,12 @@ static const struct keyword keywords[] = {
 /* A keyword at s[i] (at a word start): its end, and *strong. */
 static size_t match_keyword(const char *s, size_t len, size_t i, int *strong)
 {
+    if (i >= len)
+        return 0;
+    int first = lower((unsigned char)s[i]);
     for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++) {
+        if (first != lower((unsigned char)keywords[k].word[0]))
+            continue; /* match_word would fail on the first byte */
         size_t e = match_word(s, len, i, keywords[k].word);
         if (!e)
             continue;
@@ -1333,6 +1341,11 @@ static void scan_text(struct scan *sc, const char *s, size_t len, const struct q
     int mention_ours = 0, mention_year = 0, have_mention = 0;
     if (len > SCAN_CAP)
         len = SCAN_CAP;
+    /* the first bytes the names start with: most words start none of them */
+    unsigned char name_first[256];
+    memset(name_first, 0, sizeof name_first);
+    for (size_t k = 0; k < st->n_names; k++)
+        name_first[lower((unsigned char)st->names[k].pattern[0])] = 1;
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
         if (i > 0 && is_wordy((unsigned char)s[i - 1]) && c < 0x80) {
@@ -1341,7 +1354,7 @@ static void scan_text(struct scan *sc, const char *s, size_t len, const struct q
         }
         size_t end = 0, name_start = i;
         const struct iso_name *nm = NULL;
-        for (size_t k = 0; k < st->n_names && !end; k++)
+        for (size_t k = 0; name_first[lower(c)] && k < st->n_names && !end; k++)
             if (lower(c) == lower((unsigned char)st->names[k].pattern[0]) &&
                 (end = match_name(s, len, i, st->names[k].pattern)) != 0)
                 nm = &st->names[k];

@@ -1105,11 +1105,12 @@ static uint32_t bare_url_end(const struct md *m, uint32_t i, uint32_t stop)
 }
 
 /* Bare URLs in text (not in code, HTML, links or wikilinks) in [a, b). */
-static void find_bare_urls(struct md *m, TSNode root, uint32_t a, uint32_t b)
+static void find_bare_urls(struct md *m, TSNode root, uint32_t a, uint32_t b, int have_root)
 {
     struct span *opaque = NULL;
     size_t n_opaque = 0, cap_opaque = 0;
-    collect_opaque(m, root, 1, &opaque, &n_opaque, &cap_opaque);
+    if (have_root)
+        collect_opaque(m, root, 1, &opaque, &n_opaque, &cap_opaque);
     size_t k = 0, x = span_after(m->excl, m->n_excl, a), w = span_after(m->wiki, m->n_wiki, a);
     for (uint32_t i = a; i < b && !m->rc; i++) {
         char c = m->src[i];
@@ -1236,8 +1237,74 @@ static uint32_t chunk_end(const struct md *m, uint32_t from, uint32_t end)
     return limit;
 }
 
+/*
+ * Ordinary text: nothing in src[c0, c1) can start an inline construct of the grammar (escapes,
+ * code spans, emphasis, strikethrough, links, images, HTML, autolinks, entities, LaTeX, hard
+ * line breaks). Such text parses to a tree without named nodes, which renders as the text
+ * itself: the parse is skipped. Continuations in the range are scanned too (conservative).
+ */
+static int plain_text(const struct md *m, uint32_t c0, uint32_t c1)
+{
+    const unsigned char *s = (const unsigned char *)m->src;
+    for (uint32_t i = c0; i < c1; i++) {
+        unsigned char c = s[i];
+        switch (c) {
+        case '\\': case '`': case '*': case '_': case '~': case '[': case ']': case '!':
+        case '<': case '>': case '&': case '$':
+            return 0;
+        case '\n':
+            if (i > c0 && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+                return 0; /* a hard line break, perhaps */
+            break;
+        default:
+            if (c < 0x20 && c != '\t')
+                return 0;
+            break;
+        }
+    }
+    return c1 > c0 && s[c1 - 1] != ' ' && s[c1 - 1] != '\t';
+}
+
 /* Parses and renders src[c0, c1) minus the continuations in m->excl. */
+static void inline_parse_chunk(struct md *m, uint32_t c0, uint32_t c1, uint32_t *done);
+
 static void inline_chunk(struct md *m, uint32_t c0, uint32_t c1, uint32_t *done)
+{
+    if (!plain_text(m, c0, c1)) {
+        inline_parse_chunk(m, c0, c1, done);
+        return;
+    }
+#ifdef QMS_MD_FASTCHECK /* -DQMS_MD_FASTCHECK: also parse, compare, report any difference */
+    size_t o0 = m->out.len, p0 = m->n_pend;
+    int ls0 = m->at_line_start;
+    uint32_t d0 = *done;
+#endif
+    TSNode none;
+    memset(&none, 0, sizeof none);
+    find_bare_urls(m, none, c0, c1, 0);
+    if (c1 > *done)
+        out_raw(m, *done, c1);
+    if (c1 > *done)
+        *done = c1;
+#ifdef QMS_MD_FASTCHECK
+    size_t o1 = m->out.len, p1 = m->n_pend;
+    int ls1 = m->at_line_start;
+    char *fast = malloc(o1 - o0 + 1);
+    if (fast)
+        memcpy(fast, m->out.data + o0, o1 - o0);
+    m->out.len = o0;
+    m->n_pend = p0;
+    m->at_line_start = ls0;
+    *done = d0;
+    inline_parse_chunk(m, c0, c1, done);
+    if (!fast || m->out.len != o1 || memcmp(fast, m->out.data + o0, o1 - o0) || m->n_pend != p1 ||
+        m->at_line_start != ls1 || *done != c1)
+        fprintf(stderr, "FASTCHECK mismatch %s at %u..%u\n", m->path, c0, c1);
+    free(fast);
+#endif
+}
+
+static void inline_parse_chunk(struct md *m, uint32_t c0, uint32_t c1, uint32_t *done)
 {
     size_t nr = 0, cap = 8;
     TSRange *ranges = malloc(cap * sizeof *ranges);
@@ -1285,7 +1352,7 @@ static void inline_chunk(struct md *m, uint32_t c0, uint32_t c1, uint32_t *done)
     }
     TSNode root = ts_tree_root_node(tree);
     find_wikilinks(m, root, c0, c1);
-    find_bare_urls(m, root, c0, c1);
+    find_bare_urls(m, root, c0, c1, 1);
     uint32_t rs = ts_node_start_byte(root), re = ts_node_end_byte(root);
     if (rs > *done)
         out_raw(m, *done, rs < c1 ? rs : c1);
