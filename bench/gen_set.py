@@ -158,7 +158,10 @@ def write_odt(path, d):
         + "</table:table-row>" for row in rows) + "</table:table>")
     content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {O} office:version="1.3">'
                "<office:body><office:text>" + "".join(body) + "</office:text></office:body></office:document-content>")
-    styles = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {O} office:version="1.3"><office:master-styles>'
+    styles = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {O} office:version="1.3">'
+              # office:styles as LibreOffice writes it (pandoc refuses a styles.xml without it)
+              '<office:styles><style:default-style style:family="paragraph"/></office:styles>'
+              '<office:automatic-styles/><office:master-styles>'
               f'<style:master-page style:name="Standard"><style:header><text:p>Doc No: {d["id"]}   Rev: {d["rev"]:02d}</text:p></style:header></style:master-page>'
               "</office:master-styles></office:document-styles>")
     meta = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-meta {O} office:version="1.3"><office:meta>'

@@ -337,6 +337,15 @@ static void quiet_xml_errors(void *payload, xmlErrorPtr error)
     (void)error;
 }
 
+/* Encoding errors (a part declaring ISO-2022-JP over bytes that are not) and the I/O layer's
+ * complaints bypass the reader's handler and go to libxml2's per-thread generic handler,
+ * which prints them to stderr: five lines per hostile part. They also reach xmlGetLastError. */
+static void quiet_generic_errors(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 xmlTextReaderPtr qms_xml_reader_new(const char *data, size_t len, const char *part,
                                     struct qms_err *err)
 {
@@ -345,6 +354,7 @@ xmlTextReaderPtr qms_xml_reader_new(const char *data, size_t len, const char *pa
         return NULL;
     }
     xmlResetLastError();
+    xmlSetGenericErrorFunc(NULL, quiet_generic_errors); /* per thread: set on each worker */
     /* No XML_PARSE_NOENT (entities stay references), no DTDLOAD/DTDATTR/XINCLUDE, and no
      * XML_PARSE_HUGE: it would switch off libxml2's entity-amplification guard. */
     int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA |
