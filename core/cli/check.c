@@ -339,6 +339,9 @@ struct check_state {
     struct qms_result *result;
     char *root;
     struct changed changed;
+    /* A plugin failed or crashed on a document: the other plugins' findings are still
+       reported, then this one line, and the exit status is 2. */
+    char plugin_failure[QMS_ERRBUF_SIZE];
 };
 
 static void check_state_free(struct check_state *st)
@@ -417,7 +420,11 @@ static int run_set(struct check_state *st, const struct qms_cli_opts *o, int bas
                     st->inputs.skipped[i].reason ? st->inputs.skipped[i].reason : "skipped");
     if (st->inputs.n_docs == 0)
         return 0;
-    if (qms_engine_run(st->engine, &st->inputs, &st->result, &err) != 0)
+    int rc = qms_engine_run(st->engine, &st->inputs, &st->result, &err);
+    if (rc == QMS_EPLUGIN && st->result)
+        snprintf(st->plugin_failure, sizeof st->plugin_failure, "%s",
+                 err.msg[0] ? err.msg : "a plugin failed");
+    else if (rc != 0)
         return qms_cli_fail("%s", err.msg[0] ? err.msg : "the run failed");
     if (st->result->n_skipped == 0)
         st->result->n_skipped = st->inputs.n_skipped;
@@ -465,6 +472,11 @@ int qms_cli_check(const struct qms_cli_opts *o)
     if (o->verbose)
         fprintf(stderr, "qmslint: checked %zu documents (%zu skipped) in %.2f s\n",
                 st.result->n_docs, st.inputs.n_skipped, now_seconds() - started);
+    if (st.plugin_failure[0]) {
+        /* The report above holds what every other plugin found; the run still failed. */
+        status = qms_cli_fail("%s", st.plugin_failure);
+        goto done;
+    }
     status = QMS_EXIT_OK;
     for (int sev = threshold; threshold > 0 && sev <= QMS_SEV_ERROR; sev++)
         if (st.result->counts[sev] > 0)
@@ -490,6 +502,11 @@ int qms_cli_baseline(const struct qms_cli_opts *o)
     int status = run_set(&st, o, 1);
     if (status != 0 || !st.cfg)
         goto done;
+    if (st.plugin_failure[0]) {
+        /* a baseline from a partial run would hide findings once the plugin is fixed */
+        status = qms_cli_fail("%s", st.plugin_failure);
+        goto done;
+    }
     char target[CLI_PATH_MAX];
     const char *file = o->n_outputs && o->outputs[o->n_outputs - 1].file
                            ? o->outputs[o->n_outputs - 1].file

@@ -129,6 +129,11 @@ Test(isolation, cli_exits_2_naming_plugin_and_document)
     cr_assert_not_null(err);
     cr_assert(strstr(err, "plugin doc-crashes crashed (SIGSEGV) in check_doc on crash.md") != NULL,
               "%s", err);
+    /* the report is still written, with what the other plugin found on every document */
+    cr_assert_not_null(out);
+    cr_assert(strstr(out, "\"schema_version\"") != NULL, "no JSON report on stdout:\n%s", out);
+    cr_assert(strstr(out, "\"good/per-doc\"") != NULL, "the good plugin's findings are lost:\n%s",
+              out);
     free(out);
     free(err);
     free(dir);
