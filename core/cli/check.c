@@ -28,7 +28,7 @@ static double now_seconds(void)
 
 /* Absolute, symlink-free form of a path that exists, or of its folder plus its name (for a
  * dangling link or a loop, which discovery reports itself). Heap string or NULL. */
-static char *absolute(const char *path)
+char *qms_cli_absolute(const char *path)
 {
     char *r = realpath(path, NULL);
     if (r)
@@ -59,7 +59,7 @@ static char *absolute(const char *path)
     return out;
 }
 
-static int is_under(const char *root, const char *path)
+int qms_cli_is_under(const char *root, const char *path)
 {
     size_t n = strlen(root);
     if (n == 1 && root[0] == '/')
@@ -69,7 +69,7 @@ static int is_under(const char *root, const char *path)
 
 /* The config's folder when it holds every path, else NULL (discovery then uses the common
  * folder of the paths). Heap string. */
-static char *set_root(const struct qms_config *cfg, const char *const *paths, size_t n_paths)
+char *qms_cli_set_root(const struct qms_config *cfg, const char *const *paths, size_t n_paths)
 {
     if (!cfg->root)
         return NULL;
@@ -77,8 +77,8 @@ static char *set_root(const struct qms_config *cfg, const char *const *paths, si
     if (!root)
         return NULL;
     for (size_t i = 0; i < n_paths; i++) {
-        char *p = absolute(paths[i]);
-        int under = p && is_under(root, p);
+        char *p = qms_cli_absolute(paths[i]);
+        int under = p && qms_cli_is_under(root, p);
         free(p);
         if (!under) {
             free(root);
@@ -155,11 +155,11 @@ static char *repository_root(const char *start)
 /* `path` relative to `root` ('/'-separated) when under it, else NULL. Heap string. */
 static char *relative_to(const char *root, const char *path)
 {
-    char *abs = absolute(path);
+    char *abs = qms_cli_absolute(path);
     if (!abs)
         return NULL;
     char *rel = NULL;
-    if (is_under(root, abs)) {
+    if (qms_cli_is_under(root, abs)) {
         size_t n = strlen(root);
         const char *rest = abs + n;
         if (n == 1)
@@ -409,7 +409,7 @@ static int run_set(struct check_state *st, const struct qms_cli_opts *o, int bas
         walk = root_paths;
         n_walk = 1;
     } else {
-        st->root = set_root(st->cfg, paths, n_paths);
+        st->root = qms_cli_set_root(st->cfg, paths, n_paths);
     }
     if (qms_discover(&st->inputs, walk, n_walk, st->root, st->cfg, &err) != 0)
         return qms_cli_fail("%s", err.msg[0] ? err.msg : "cannot list the documents");

@@ -104,6 +104,16 @@ int qms_cli_pending_open(struct qms_cli_pending **out, const char *path, FILE **
 /* Closes and renames (commit = 1) or removes (commit = 0) the temporary file; frees p. */
 int qms_cli_pending_close(struct qms_cli_pending *p, int commit, struct qms_err *err);
 
+/* Paths shared by check, baseline, report and register (core/cli/check.c). */
+/* realpath of an existing path, or of its folder joined with its name (a dangling link or a
+ * loop, which discovery reports itself). Heap string or NULL. */
+char *qms_cli_absolute(const char *path);
+/* 1 when `path` is `root` or lies below it (both absolute). */
+int qms_cli_is_under(const char *root, const char *path);
+/* The config's folder when it holds every path, else NULL (discovery then uses the common
+ * folder of the paths). Heap string. */
+char *qms_cli_set_root(const struct qms_config *cfg, const char *const *paths, size_t n_paths);
+
 /* Dispatches a parsed command line; the whole program is `return qms_cli_main(argc, argv)`. */
 int qms_cli_main(int argc, char **argv);
 

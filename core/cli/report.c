@@ -15,7 +15,6 @@
 #include "report.h"
 #include "report_run.h"
 
-#define REPORT_PATH_MAX 4096
 
 /* Everything a report or register run holds until it is written. */
 
@@ -28,62 +27,6 @@ void qms_cli_report_free(struct qms_cli_report_run *run)
         qms_engine_free(run->engine);
     if (run->cfg)
         qms_config_free(run->cfg);
-}
-
-/* realpath of an existing path, or of its folder joined with its name. Heap string or NULL. */
-static char *absolute(const char *path)
-{
-    char *r = realpath(path, NULL);
-    if (r)
-        return r;
-    const char *slash = strrchr(path, '/');
-    char dir[REPORT_PATH_MAX];
-    const char *base = path;
-    if (slash) {
-        size_t n = slash == path ? 1 : (size_t)(slash - path);
-        if (n >= sizeof dir)
-            return NULL;
-        memcpy(dir, path, n);
-        dir[n] = '\0';
-        base = slash + 1;
-    } else {
-        strcpy(dir, ".");
-    }
-    char *d = realpath(dir, NULL);
-    if (!d)
-        return NULL;
-    size_t len = strlen(d) + strlen(base) + 2;
-    char *out = malloc(len);
-    if (out)
-        snprintf(out, len, "%s%s%s", d, strcmp(d, "/") == 0 ? "" : "/", base);
-    free(d);
-    return out;
-}
-
-static int is_under(const char *root, const char *path)
-{
-    size_t n = strlen(root);
-    if (n == 1 && root[0] == '/')
-        return path[0] == '/';
-    return strncmp(root, path, n) == 0 && (path[n] == '/' || path[n] == '\0');
-}
-
-/* The config's folder when it holds every path (as `check` does), else NULL. */
-static char *config_root(const struct qms_config *cfg, const char *const *paths, size_t n)
-{
-    if (!cfg->root)
-        return NULL;
-    char *root = realpath(cfg->root, NULL);
-    for (size_t i = 0; root && i < n; i++) {
-        char *p = absolute(paths[i]);
-        int under = p && is_under(root, p);
-        free(p);
-        if (!under) {
-            free(root);
-            root = NULL;
-        }
-    }
-    return root;
 }
 
 int qms_cli_report_start(struct qms_cli_report_run *run, const struct qms_cli_opts *o)
@@ -106,7 +49,7 @@ int qms_cli_report_start(struct qms_cli_report_run *run, const struct qms_cli_op
         return status;
     if ((status = qms_cli_engine(&run->engine, run->cfg, o)) != 0)
         return status;
-    char *root = config_root(run->cfg, paths, n_paths);
+    char *root = qms_cli_set_root(run->cfg, paths, n_paths);
     int rc = qms_discover(&run->inputs, paths, n_paths, root, run->cfg, &err);
     free(root);
     if (rc != 0)
@@ -204,7 +147,7 @@ static char *link_prefix(const char *file, const char *root)
 {
     if (!root)
         return NULL;
-    char *out_abs = file ? absolute(file) : NULL;
+    char *out_abs = file ? qms_cli_absolute(file) : NULL;
     char *from;
     if (out_abs) {
         char *slash = strrchr(out_abs, '/');
