@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dates.h"
 #include "engine_int.h"
 #include "meta.h"
 #include "ynode.h"
@@ -140,24 +141,13 @@ static void engine_cfg_err(struct qms_engine *e, const char *msg)
     pthread_mutex_unlock(&e->lock);
 }
 
-static int32_t days_from_civil(int y, unsigned m, unsigned d)
-{
-    /* Howard Hinnant's algorithm: proleptic Gregorian date -> days since 1970-01-01. */
-    y -= m <= 2;
-    const int era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (int32_t)(era * 146097 + (int)doe - 719468);
-}
-
 static int32_t local_today(void)
 {
     time_t now = time(NULL);
     struct tm tm;
     if (!localtime_r(&now, &tm))
         return (int32_t)(now / 86400);
-    return days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
+    return qms_date_days(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
 }
 
 /* ---------------------------------------------------------------- host API */
