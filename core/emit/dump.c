@@ -471,6 +471,26 @@ static void json_meta_value(FILE *out, const struct qms_meta_value *v)
     fputc('}', out);
 }
 
+void qms_emit_meta_fields_json(FILE *out, const struct qms_meta *m)
+{
+    if (!m) {
+        fputs("null", out);
+        return;
+    }
+    fputc('{', out);
+    for (int f = 0; f < QMS_META_N_FIELDS; f++) {
+        const struct qms_meta_values *vals = &m->fields[f];
+        fprintf(out, "%s\"%s\": [", f ? ", " : "", qms_meta_field_name((enum qms_meta_field)f));
+        for (size_t i = 0; i < vals->n; i++) {
+            if (i)
+                fputs(", ", out);
+            json_meta_value(out, &vals->items[i]);
+        }
+        fputc(']', out);
+    }
+    fputc('}', out);
+}
+
 static void json_meta(FILE *out, const struct qms_meta *m)
 {
     if (!m) {

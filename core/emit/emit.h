@@ -38,6 +38,9 @@ size_t qms_utf8_next(const char *s, size_t len, unsigned long *out_cp);
  * review item and field with its location. Text is one item per line (strings quoted with
  * C escapes); JSON follows docs/output-json.md ("dump" section). Return 0 or QMS_EIO. */
 int qms_emit_dump_text(FILE *out, const struct qms_doc *doc);
+/* The metadata record's fields on one line: {"id": [value, ...], "title": [...], ...}, each
+ * value with its raw text, label, source, flags and location (as in `dump`); "null" for NULL. */
+void qms_emit_meta_fields_json(FILE *out, const struct qms_meta *m);
 int qms_emit_dump_json(FILE *out, const struct qms_doc *doc);
 
 /* ---- added by gates (issue 9): CI formats. Active findings are those with suppressed == 0;

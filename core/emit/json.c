@@ -129,8 +129,9 @@ static void emit_document(FILE *out, const struct qms_doc_summary *d)
     qms_json_string(out, d->title);
     fprintf(out, ", \"unreadable\": %s, \"reason\": ", d->unreadable ? "true" : "false");
     qms_json_string(out, d->reason);
-    /* The metadata record lands with the metadata engine; the key is reserved now. */
-    fputs(", \"metadata\": null}", out);
+    fputs(", \"metadata\": ", out);
+    qms_emit_meta_fields_json(out, d->meta);
+    fputc('}', out);
 }
 
 static void emit_finding(FILE *out, const struct qms_finding *f)

@@ -141,7 +141,19 @@ Test(json_output, documents_carry_path_format_and_state)
     cr_assert_eq(jv_get(d, "unreadable")->boolean, 0);
     cr_assert_eq(jv_get(d, "reason")->type, JV_NULL);
     cr_assert(jv_get(d, "title"), "title key present");
-    cr_assert(jv_get(d, "metadata") && jv_get(d, "metadata")->type == JV_NULL);
+    /* the metadata record: every field present, each a list of values with their source */
+    const struct jv *meta = jv_get(d, "metadata");
+    cr_assert(meta && meta->type == JV_OBJECT);
+    static const char *const fields[] = {"id", "title", "revision", "status", "effective_date",
+                                         "review_date", "owner", "approver", "approval_date",
+                                         "type"};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const struct jv *vals = jv_get(meta, fields[i]);
+        cr_assert(vals && vals->type == JV_ARRAY, "metadata.%s is not a list", fields[i]);
+        for (size_t k = 0; k < vals->n; k++)
+            cr_assert(jv_get(&vals->items[k], "source") && jv_get(&vals->items[k], "value"),
+                      "metadata.%s[%zu] lacks value or source", fields[i], k);
+    }
 }
 
 Test(json_output, findings_carry_rule_severity_message_and_location)
