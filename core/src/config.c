@@ -338,14 +338,24 @@ static int parse_limit(const char *s, int sizes, uint64_t max, uint64_t *out)
 
 static int load_limits(struct qms_config *cfg, const struct qms_node *n, struct qms_err *err)
 {
+    /* Ceilings: a .qmslint.yml may sit in the folder being checked, written by whoever wrote
+       the documents; it may relax the caps for real large documents but not switch the bomb
+       guards off. */
     static const struct {
         const char *name;
         int size;      /* accepts KB/MB/GB */
         int u32;       /* stored in a uint32_t */
+        uint64_t ceiling;
+        const char *ceiling_text;
     } fields[] = {
-        { "max_file_size", 1, 0 }, { "max_part_size", 1, 0 }, { "max_total_size", 1, 0 },
-        { "max_ratio", 0, 1 },     { "max_entries", 0, 1 },   { "max_depth", 0, 1 },
-        { "max_line", 1, 0 },      { "max_doc_memory", 1, 0 },
+        { "max_file_size", 1, 0, 2ull << 30, "2 GiB" },
+        { "max_part_size", 1, 0, 2ull << 30, "2 GiB" },
+        { "max_total_size", 1, 0, 4ull << 30, "4 GiB" },
+        { "max_ratio", 0, 1, 10000, "10000" },
+        { "max_entries", 0, 1, 1000000, "1000000" },
+        { "max_depth", 0, 1, 10000, "10000" },
+        { "max_line", 1, 0, 1ull << 30, "1 GiB" },
+        { "max_doc_memory", 1, 0, 4ull << 30, "4 GiB" },
     };
     size_t i, f;
     int rc;
@@ -381,6 +391,9 @@ static int load_limits(struct qms_config *cfg, const struct qms_node *n, struct 
                                 "bad value %s for limits.%s (expected a positive integer up to %u)",
                                 got, fields[f].name, (unsigned)UINT32_MAX);
         }
+        if (value > fields[f].ceiling)
+            return qms_node_err(err, v, "limits.%s may be at most %s", fields[f].name,
+                                fields[f].ceiling_text);
         switch (f) {
         case 0: cfg->limits.max_file_size = value; break;
         case 1: cfg->limits.max_part_size = value; break;

@@ -482,3 +482,11 @@ Test(config, baseline_inside_the_config_folder_is_accepted)
     cr_assert_not_null(strstr(cfg->baseline, "/ci/..baseline.json"), "%s", cfg->baseline);
     qms_config_free(cfg);
 }
+
+Test(config, limits_cannot_switch_the_bomb_guards_off)
+{
+    expect_error("limits:\n  max_part_size: 64 GiB\n", "2:18: limits.max_part_size may be at most 2 GiB");
+    expect_error("limits:\n  max_ratio: 1000000\n", "2:14: limits.max_ratio may be at most 10000");
+    expect_error("limits:\n  max_entries: 50000000\n",
+                 "2:16: limits.max_entries may be at most 1000000");
+}
