@@ -4,72 +4,48 @@
 #include <criterion/criterion.h>
 #include <dlfcn.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "engine_int.h"
+#include "fakehost_common.h"
 #include "testutil.h"
 #include "ynode.h"
 
-static struct qms_arena *arena(void)
-{
-    static struct qms_arena *a;
-    if (!a)
-        a = qms_arena_new(0);
-    return a;
-}
+static struct qms_arena *arena(void) { return fh_arena(); }
 
 static struct fake_host *H(struct qms_host *host) { return (struct fake_host *)host; }
-
-static void set_error(struct fake_host *h, const char *msg)
-{
-    if (!h->error[0])
-        snprintf(h->error, sizeof h->error, "%s", msg);
-}
 
 static const char *current_path;
 
 static int fake_report(struct qms_host *host, const struct qms_finding_desc *f)
 {
     struct fake_host *h = H(host);
-    if (!f || !f->rule_id || !f->message || strncmp(f->rule_id, "iso9001/", 8) != 0)
+    if (!fh_finding_ok(f, "iso9001/"))
         return -1;
     if (h->n_findings == FAKE_MAX_FINDINGS)
         return 0;
     struct fake_finding *out = &h->findings[h->n_findings++];
-    snprintf(out->rule, sizeof out->rule, "%s", f->rule_id);
-    snprintf(out->message, sizeof out->message, "%s", f->message);
-    snprintf(out->key, sizeof out->key, "%s", f->key ? f->key : "");
+    FH_COPY_FINDING(out, f);
     snprintf(out->path, sizeof out->path, "%s", f->path ? f->path : h->in_set ? "" : current_path);
-    out->line = f->loc.line;
-    out->column = f->loc.column;
-    out->block = f->loc.block;
     return 0;
 }
 
 static void fake_log(struct qms_host *host, int level, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    fh_vlog(H(host)->error, sizeof H(host)->error, level, fmt, ap);
     va_end(ap);
-    if (level >= 1)
-        set_error(H(host), msg);
 }
 
 static int fake_load_pack(struct qms_host *host, const char *name, const struct qms_node **out)
 {
     struct fake_host *h = H(host);
-    char path[4096];
-    struct qms_err err = {{0}};
-    snprintf(path, sizeof path, "%s/%s", h->rules_dir ? h->rules_dir : QMS_TEST_SOURCE_DIR "/rules", name);
-    int rc = qms_yaml_load(out, arena(), path, &err);
-    if (rc < 0)
-        set_error(h, err.msg);
-    return rc;
+    return fh_load_pack(h->rules_dir, name, out, h->error, sizeof h->error);
 }
 
 static const struct qms_node *fake_rule_options(struct qms_host *host, const char *rule_id)
@@ -83,16 +59,10 @@ static enum qms_severity fake_rule_severity(struct qms_host *host, const char *r
 
 static void fake_node_error(struct qms_host *host, const struct qms_node *node, const char *fmt, ...)
 {
-    char text[512], msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    fh_vnode_error(H(host)->error, sizeof H(host)->error, "iso9001", node, fmt, ap);
     va_end(ap);
-    if (node && node->file)
-        snprintf(msg, sizeof msg, "%s:%u:%u: %s", node->file, node->line, node->column, text);
-    else
-        snprintf(msg, sizeof msg, "iso9001: %s", text);
-    set_error(H(host), msg);
 }
 
 static int fake_digest_put(struct qms_host *host, const void *data, size_t len)
@@ -120,9 +90,7 @@ static const void *fake_digest_get(struct qms_host *host, const struct qms_diges
 }
 
 static const struct qms_host_api fake_api = {
-    .struct_size = sizeof(struct qms_host_api),
-    .abi_major = QMS_ABI_MAJOR,
-    .abi_minor = QMS_ABI_MINOR,
+    FH_HOST_API_COMMON,
     .report = fake_report,
     .log = fake_log,
     .load_pack = fake_load_pack,
@@ -130,10 +98,6 @@ static const struct qms_host_api fake_api = {
     .plugin_options = fake_plugin_options,
     .rule_severity = fake_rule_severity,
     .node_error = fake_node_error,
-    .regex_compile = qms_regex_compile,
-    .regex_match = qms_regex_match,
-    .regex_free = qms_regex_free,
-    .node_get = qms_node_get,
     .digest_put = fake_digest_put,
     .digest_get = fake_digest_get,
 };
@@ -141,21 +105,12 @@ static const struct qms_host_api fake_api = {
 static void *plugin_handle(void)
 {
     static void *dl;
-    if (!dl) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/iso9001.so", QMS_TEST_PLUGIN_DIR);
-        dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-        cr_assert_not_null(dl, "dlopen %s: %s", path, dlerror());
-    }
+    if (!dl)
+        dl = fh_plugin_open("iso9001.so");
     return dl;
 }
 
-static const struct qms_plugin *desc(void)
-{
-    qms_plugin_entry_fn entry = (qms_plugin_entry_fn)dlsym(plugin_handle(), QMS_PLUGIN_ENTRY_SYMBOL);
-    cr_assert_not_null(entry);
-    return entry();
-}
+static const struct qms_plugin *desc(void) { return fh_plugin_entry(plugin_handle(), "iso9001.so"); }
 
 static struct fake_host *last_host;
 
@@ -206,28 +161,14 @@ const struct iso_coverage *fake_coverage(void *state)
     return fn(state);
 }
 
-const struct qms_node *fake_yaml(const char *text)
-{
-    const struct qms_node *n = NULL;
-    struct qms_err err = {{0}};
-    cr_assert_eq(qms_yaml_parse(&n, arena(), "options.yml", text, strlen(text), 0, &err), 0, "%s", err.msg);
-    return n;
-}
+const struct qms_node *fake_yaml(const char *text) { return fh_yaml(text); }
 
 /* ---- the document builder ---- */
 
 #define MAX_BLOCKS 1024
 #define MAX_CELLS 512
 
-static char *dupn(const char *s, size_t n) { return qms_arena_strndup(arena(), s, n); }
-
-static struct qms_location at(unsigned line, unsigned column)
-{
-    struct qms_location loc = {NULL, line, column, 0, NULL};
-    return loc;
-}
-
-const char *fake_str(const char *s) { return dupn(s, strlen(s)); }
+const char *fake_str(const char *s) { return fh_dupn(s, strlen(s)); }
 
 const struct qms_doc *fake_doc(const char *path, const char *md)
 {
@@ -254,7 +195,7 @@ const struct qms_doc *fake_doc(const char *path, const char *md)
         struct qms_block *b = &blocks[nb];
         memset(b, 0, sizeof *b);
         b->table = b->row = b->col = -1;
-        b->loc = at(line, 1);
+        b->loc = fh_at(line, 1);
         b->loc.section = section;
 
         if (line == 1 && len == 3 && strncmp(p, "---", 3) == 0) {
@@ -263,29 +204,9 @@ const struct qms_doc *fake_doc(const char *path, const char *md)
         } else if (in_front && len == 3 && strncmp(p, "---", 3) == 0) {
             in_front = 0;
         } else if (in_front) {
-            const char *colon = memchr(p, ':', len);
-            cr_assert_not_null(colon, "front matter line %u", line);
-            const char *v = colon + 1;
-            while (*v == ' ')
-                v++;
-            struct qms_property *pr = &props[np++];
-            pr->source = QMS_PROP_FRONT_MATTER;
-            pr->name = dupn(p, (size_t)(colon - p));
-            pr->value = dupn(v, (size_t)(p + len - v));
-            pr->type = "string";
-            pr->loc = at(line, 1);
+            fh_md_property(&props[np++], p, len, line);
         } else if (len > 0 && p[0] == '#') {
-            size_t level = 0;
-            while (level < len && p[level] == '#')
-                level++;
-            const char *t = p + level;
-            while (*t == ' ')
-                t++;
-            b->kind = QMS_BLOCK_HEADING;
-            b->level = (uint32_t)level;
-            b->text = dupn(t, (size_t)(p + len - t));
-            b->text_len = strlen(b->text);
-            section = b->text;
+            section = fh_md_heading(b, p, len);
             b->loc.section = section;
             nb++;
         } else if (len > 0 && p[0] == '|') {
@@ -293,7 +214,7 @@ const struct qms_doc *fake_doc(const char *path, const char *md)
                 in_table = 1;
                 row = 0;
                 memset(&tables[nt], 0, sizeof tables[nt]);
-                tables[nt].loc = at(line, 1);
+                tables[nt].loc = fh_at(line, 1);
                 tables[nt].parent = -1;
                 tables[nt].cells = &cells[nc];
                 nt++;
@@ -308,21 +229,11 @@ const struct qms_doc *fake_doc(const char *path, const char *md)
                         break;
                     cr_assert_lt(nc, MAX_CELLS);
                     struct qms_block *cell = &blocks[nb++];
-                    const char *s = c, *e = bar;
-                    while (s < e && *s == ' ')
-                        s++;
-                    while (e > s && e[-1] == ' ')
-                        e--;
                     memset(cell, 0, sizeof *cell);
-                    cell->kind = QMS_BLOCK_TABLE_CELL;
-                    cell->text = dupn(s, (size_t)(e - s));
-                    cell->text_len = (size_t)(e - s);
+                    fh_md_cell(cell, p, c, bar, line, section);
                     cell->table = (int32_t)nt - 1;
                     cell->row = row;
                     cell->col = (int32_t)col;
-                    cell->flags = QMS_BLOCK_IN_TABLE;
-                    cell->loc = at(line, (unsigned)(s - p) + 1);
-                    cell->loc.section = section;
                     struct qms_cell *qc = &cells[nc++];
                     memset(qc, 0, sizeof *qc);
                     qc->text = cell->text;
@@ -341,28 +252,14 @@ const struct qms_doc *fake_doc(const char *path, const char *md)
                 t->n_rows = (uint32_t)row;
             }
         } else if (len > 0) {
-            const char *t = p;
-            b->kind = QMS_BLOCK_PARAGRAPH;
-            if (len > 2 && p[0] == '-' && p[1] == ' ') {
-                b->kind = QMS_BLOCK_LIST_ITEM;
-                b->level = 1;
-                t = p + 2;
-                b->loc.column = 3;
-            }
-            b->text = dupn(t, (size_t)(p + len - t));
-            b->text_len = strlen(b->text);
+            fh_md_paragraph(b, p, len);
             nb++;
         }
         if (len == 0 || p[0] != '|')
             in_table = 0;
         p = next;
     }
-    doc->blocks = blocks;
-    doc->n_blocks = nb;
-    doc->properties = props;
-    doc->n_properties = np;
-    doc->tables = tables;
-    doc->n_tables = nt;
+    fh_md_finish(doc, blocks, nb, props, np, tables, nt);
     return doc;
 }
 
@@ -380,20 +277,17 @@ void fake_check_text(struct fake_host *h, const char *path, const char *markdown
     fake_check_set(h, &doc, 1);
 }
 
+_Static_assert(offsetof(struct fake_finding, rule) == 0, "fh_count reads the rule first");
+
 size_t fake_count(const struct fake_host *h, const char *rule)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < h->n_findings; i++)
-        n += strcmp(h->findings[i].rule, rule) == 0;
-    return n;
+    return fh_count(h->findings, h->n_findings, sizeof h->findings[0], rule);
 }
 
 const struct fake_finding *fake_first(const struct fake_host *h, const char *rule)
 {
-    for (size_t i = 0; i < h->n_findings; i++)
-        if (strcmp(h->findings[i].rule, rule) == 0)
-            return &h->findings[i];
-    return NULL;
+    size_t i = fh_first(h->findings, h->n_findings, sizeof h->findings[0], rule);
+    return i < h->n_findings ? &h->findings[i] : NULL;
 }
 
 int fake_has(const struct fake_host *h, const char *rule, const char *message)

@@ -2,71 +2,45 @@
 #include "fakehost.h"
 
 #include <criterion/criterion.h>
-#include <dlfcn.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "engine_int.h"
+#include "fakehost_common.h"
 #include "ynode.h"
 
-static struct qms_arena *arena(void)
-{
-    static struct qms_arena *a;
-    if (!a)
-        a = qms_arena_new(0);
-    return a;
-}
+static struct qms_arena *arena(void) { return fh_arena(); }
 
 static struct rv_host *H(struct qms_host *host) { return (struct rv_host *)host; }
-
-static void set_error(struct rv_host *h, const char *msg)
-{
-    if (!h->error[0])
-        snprintf(h->error, sizeof h->error, "%s", msg);
-}
 
 static int fake_report(struct qms_host *host, const struct qms_finding_desc *f)
 {
     struct rv_host *h = H(host);
-    if (!f || !f->rule_id || !f->message || strncmp(f->rule_id, "revision/", 9) != 0)
+    if (!fh_finding_ok(f, "revision/"))
         return -1;
     if (h->n_findings == RV_MAX_FINDINGS)
         return 0;
     struct rv_finding *out = &h->findings[h->n_findings++];
-    snprintf(out->rule, sizeof out->rule, "%s", f->rule_id);
-    snprintf(out->message, sizeof out->message, "%s", f->message);
-    snprintf(out->key, sizeof out->key, "%s", f->key ? f->key : "");
-    out->line = f->loc.line;
-    out->column = f->loc.column;
-    out->block = f->loc.block;
+    FH_COPY_FINDING(out, f);
     return 0;
 }
 
 static void fake_log(struct qms_host *host, int level, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    fh_vlog(H(host)->error, sizeof H(host)->error, level, fmt, ap);
     va_end(ap);
-    if (level >= 1)
-        set_error(H(host), msg);
 }
 
 static int fake_load_pack(struct qms_host *host, const char *name, const struct qms_node **out)
 {
     struct rv_host *h = H(host);
-    char path[4096];
-    struct qms_err err = {{0}};
-    snprintf(path, sizeof path, "%s/%s", h->rules_dir ? h->rules_dir : QMS_TEST_SOURCE_DIR "/rules",
-             name);
-    int rc = qms_yaml_load(out, arena(), path, &err);
-    if (rc < 0)
-        set_error(h, err.msg);
-    return rc;
+    return fh_load_pack(h->rules_dir, name, out, h->error, sizeof h->error);
 }
 
 static const struct qms_node *fake_rule_options(struct qms_host *host, const char *rule_id)
@@ -78,31 +52,22 @@ static const struct qms_node *fake_plugin_options(struct qms_host *host) { retur
 
 static enum qms_severity fake_rule_severity(struct qms_host *host, const char *rule_id)
 {
-    const char *off = H(host)->off_rule;
-    return off && strcmp(off, rule_id) == 0 ? QMS_SEV_OFF : QMS_SEV_WARNING;
+    return fh_rule_severity(H(host)->off_rule, rule_id);
 }
 
 static void fake_node_error(struct qms_host *host, const struct qms_node *node, const char *fmt, ...)
 {
-    char text[512], msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    fh_vnode_error(H(host)->error, sizeof H(host)->error, "revision", node, fmt, ap);
     va_end(ap);
-    if (node && node->file)
-        snprintf(msg, sizeof msg, "%s:%u:%u: %s", node->file, node->line, node->column, text);
-    else
-        snprintf(msg, sizeof msg, "revision: %s", text);
-    set_error(H(host), msg);
 }
 
 static int32_t fake_today(struct qms_host *host) { return H(host)->today; }
 static int fake_release(struct qms_host *host) { return H(host)->release; }
 
 static const struct qms_host_api fake_api = {
-    .struct_size = sizeof(struct qms_host_api),
-    .abi_major = QMS_ABI_MAJOR,
-    .abi_minor = QMS_ABI_MINOR,
+    FH_HOST_API_COMMON,
     .report = fake_report,
     .log = fake_log,
     .load_pack = fake_load_pack,
@@ -110,10 +75,6 @@ static const struct qms_host_api fake_api = {
     .plugin_options = fake_plugin_options,
     .rule_severity = fake_rule_severity,
     .node_error = fake_node_error,
-    .regex_compile = qms_regex_compile,
-    .regex_match = qms_regex_match,
-    .regex_free = qms_regex_free,
-    .node_get = qms_node_get,
     .today = fake_today,
     .release_mode = fake_release,
 };
@@ -127,16 +88,8 @@ void rv_host_init(struct rv_host *h)
 const struct qms_plugin *rv_plugin(void)
 {
     static const struct qms_plugin *desc;
-    if (desc)
-        return desc;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/revision.so", QMS_TEST_PLUGIN_DIR);
-    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    cr_assert_not_null(dl, "dlopen %s: %s", path, dlerror());
-    qms_plugin_entry_fn entry = (qms_plugin_entry_fn)dlsym(dl, QMS_PLUGIN_ENTRY_SYMBOL);
-    cr_assert_not_null(entry, "no %s in %s", QMS_PLUGIN_ENTRY_SYMBOL, path);
-    desc = entry();
-    cr_assert_not_null(desc);
+    if (!desc)
+        desc = fh_plugin_entry(fh_plugin_open("revision.so"), "revision.so");
     return desc;
 }
 
@@ -153,29 +106,19 @@ void rv_run(struct rv_host *h, const struct qms_doc *doc)
     rv_plugin()->fini(state);
 }
 
-const struct qms_node *rv_yaml(const char *text)
-{
-    const struct qms_node *n = NULL;
-    struct qms_err err = {{0}};
-    cr_assert_eq(qms_yaml_parse(&n, arena(), "options.yml", text, strlen(text), 0, &err), 0, "%s",
-                 err.msg);
-    return n;
-}
+const struct qms_node *rv_yaml(const char *text) { return fh_yaml(text); }
+
+_Static_assert(offsetof(struct rv_finding, rule) == 0, "fh_count reads the rule first");
 
 size_t rv_count(const struct rv_host *h, const char *rule)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < h->n_findings; i++)
-        n += strcmp(h->findings[i].rule, rule) == 0;
-    return n;
+    return fh_count(h->findings, h->n_findings, sizeof h->findings[0], rule);
 }
 
 const struct rv_finding *rv_first(const struct rv_host *h, const char *rule)
 {
-    for (size_t i = 0; i < h->n_findings; i++)
-        if (strcmp(h->findings[i].rule, rule) == 0)
-            return &h->findings[i];
-    return NULL;
+    size_t i = fh_first(h->findings, h->n_findings, sizeof h->findings[0], rule);
+    return i < h->n_findings ? &h->findings[i] : NULL;
 }
 
 int32_t rv_days(const char *iso)

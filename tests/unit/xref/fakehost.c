@@ -3,71 +3,46 @@
 
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
-#include <dlfcn.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "engine_int.h"
+#include "fakehost_common.h"
 #include "testutil.h"
 #include "ynode.h"
 
-static struct qms_arena *arena(void)
-{
-    static struct qms_arena *a;
-    if (!a)
-        a = qms_arena_new(0);
-    return a;
-}
+static struct qms_arena *arena(void) { return fh_arena(); }
 
 static struct fake_host *H(struct qms_host *host) { return (struct fake_host *)host; }
-
-static void set_error(struct fake_host *h, const char *msg)
-{
-    if (!h->error[0])
-        snprintf(h->error, sizeof h->error, "%s", msg);
-}
 
 static int fake_report(struct qms_host *host, const struct qms_finding_desc *f)
 {
     struct fake_host *h = H(host);
-    if (!f || !f->rule_id || !f->message || strncmp(f->rule_id, "xref/", 5) != 0)
+    if (!fh_finding_ok(f, "xref/"))
         return -1;
     if (h->n_findings == FAKE_MAX_FINDINGS)
         return 0;
     struct fake_finding *out = &h->findings[h->n_findings++];
-    snprintf(out->rule, sizeof out->rule, "%s", f->rule_id);
+    FH_COPY_FINDING(out, f);
     snprintf(out->path, sizeof out->path, "%s", f->path ? f->path : h->current ? h->current : "");
-    snprintf(out->message, sizeof out->message, "%s", f->message);
-    snprintf(out->key, sizeof out->key, "%s", f->key ? f->key : "");
-    out->line = f->loc.line;
-    out->column = f->loc.column;
-    out->block = f->loc.block;
     return 0;
 }
 
 static void fake_log(struct qms_host *host, int level, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    fh_vlog(H(host)->error, sizeof H(host)->error, level, fmt, ap);
     va_end(ap);
-    if (level >= 1)
-        set_error(H(host), msg);
 }
 
 static int fake_load_pack(struct qms_host *host, const char *name, const struct qms_node **out)
 {
-    char path[4096];
-    struct qms_err err = {{0}};
-    snprintf(path, sizeof path, "%s/rules/%s", QMS_TEST_SOURCE_DIR, name);
-    int rc = qms_yaml_load(out, arena(), path, &err);
-    if (rc < 0)
-        set_error(H(host), err.msg);
-    return rc;
+    return fh_load_pack(NULL, name, out, H(host)->error, sizeof H(host)->error);
 }
 
 static const struct qms_node *fake_rule_options(struct qms_host *host, const char *rule_id)
@@ -79,18 +54,15 @@ static const struct qms_node *fake_plugin_options(struct qms_host *host) { retur
 
 static enum qms_severity fake_rule_severity(struct qms_host *host, const char *rule_id)
 {
-    const char *off = H(host)->off_rule;
-    return off && strcmp(off, rule_id) == 0 ? QMS_SEV_OFF : QMS_SEV_WARNING;
+    return fh_rule_severity(H(host)->off_rule, rule_id);
 }
 
 static void fake_node_error(struct qms_host *host, const struct qms_node *node, const char *fmt, ...)
 {
-    char text[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    fh_vnode_error(H(host)->error, sizeof H(host)->error, NULL, node, fmt, ap); /* the bare text */
     va_end(ap);
-    set_error(H(host), text);
 }
 
 static int fake_digest_put(struct qms_host *host, const void *data, size_t len)
@@ -124,9 +96,7 @@ static const void *fake_digest_get(struct qms_host *host, const struct qms_diges
 }
 
 static const struct qms_host_api fake_api = {
-    .struct_size = sizeof(struct qms_host_api),
-    .abi_major = QMS_ABI_MAJOR,
-    .abi_minor = QMS_ABI_MINOR,
+    FH_HOST_API_COMMON,
     .report = fake_report,
     .log = fake_log,
     .load_pack = fake_load_pack,
@@ -134,10 +104,6 @@ static const struct qms_host_api fake_api = {
     .plugin_options = fake_plugin_options,
     .rule_severity = fake_rule_severity,
     .node_error = fake_node_error,
-    .regex_compile = qms_regex_compile,
-    .regex_match = qms_regex_match,
-    .regex_free = qms_regex_free,
-    .node_get = qms_node_get,
     .digest_put = fake_digest_put,
     .digest_get = fake_digest_get,
 };
@@ -145,16 +111,8 @@ static const struct qms_host_api fake_api = {
 static const struct qms_plugin *desc(void)
 {
     static const struct qms_plugin *d;
-    if (d)
-        return d;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/xref.so", QMS_TEST_PLUGIN_DIR);
-    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    cr_assert_not_null(dl, "dlopen %s: %s", path, dlerror());
-    qms_plugin_entry_fn entry = (qms_plugin_entry_fn)dlsym(dl, QMS_PLUGIN_ENTRY_SYMBOL);
-    cr_assert_not_null(entry);
-    d = entry();
-    cr_assert_not_null(d);
+    if (!d)
+        d = fh_plugin_entry(fh_plugin_open("xref.so"), "xref.so");
     return d;
 }
 
@@ -163,14 +121,7 @@ int fake_init(struct fake_host *h, void **out_state)
     return desc()->init(&fake_api, (struct qms_host *)h, out_state);
 }
 
-const struct qms_node *fake_yaml(const char *text)
-{
-    const struct qms_node *n = NULL;
-    struct qms_err err = {{0}};
-    cr_assert_eq(qms_yaml_parse(&n, arena(), "options.yml", text, strlen(text), 0, &err), 0, "%s",
-                 err.msg);
-    return n;
-}
+const struct qms_node *fake_yaml(const char *text) { return fh_yaml(text); }
 
 /* ---- documents ---- */
 
@@ -385,12 +336,11 @@ void fake_reset(struct fake_host *h)
     memset(h, 0, sizeof *h);
 }
 
+_Static_assert(offsetof(struct fake_finding, rule) == 0, "fh_count reads the rule first");
+
 size_t fake_count(const struct fake_host *h, const char *rule)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < h->n_findings; i++)
-        n += strcmp(h->findings[i].rule, rule) == 0;
-    return n;
+    return fh_count(h->findings, h->n_findings, sizeof h->findings[0], rule);
 }
 
 const struct fake_finding *fake_find(const struct fake_host *h, const char *rule, const char *needle)
