@@ -25,24 +25,7 @@
 #include "doc.h"
 #include "reader.h"
 #include "testutil.h"
-
-struct words {
-    char **items;
-    size_t len, cap;
-};
-
-static void words_add(struct words *w, const char *s, size_t n)
-{
-    if (w->len == w->cap) {
-        w->cap = w->cap ? w->cap * 2 : 256;
-        w->items = realloc(w->items, w->cap * sizeof *w->items);
-    }
-    char *copy = malloc(n + 1);
-    for (size_t i = 0; i < n; i++)
-        copy[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
-    copy[n] = '\0';
-    w->items[w->len++] = copy;
-}
+#include "wordbag.h"
 
 /* Bytes of a separator at s (0 when s starts a word character). */
 static size_t separator_len(const unsigned char *s, size_t left)
@@ -60,7 +43,7 @@ static size_t separator_len(const unsigned char *s, size_t left)
     return 0;
 }
 
-static void tokenize(struct words *w, const char *text, size_t len)
+static void tokenize(struct qms_words *w, const char *text, size_t len)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
@@ -73,7 +56,7 @@ static void tokenize(struct words *w, const char *text, size_t len)
         size_t start = i;
         while (i < len && separator_len(s + i, len - i) == 0)
             i++;
-        words_add(w, text + start, i - start);
+        qms_words_add(w, text + start, i - start);
     }
 }
 
@@ -136,39 +119,6 @@ static char *pandoc_clean(const char *text, size_t len, size_t *out_len, int *ta
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void words_sort(struct words *w)
-{
-    if (w->len > 1)
-        qsort(w->items, w->len, sizeof *w->items, cmp_str);
-}
-
-static void words_free(struct words *w)
-{
-    for (size_t i = 0; i < w->len; i++)
-        free(w->items[i]);
-    free(w->items);
-    memset(w, 0, sizeof *w);
-}
-
-/* Size of the multiset intersection of two sorted lists. */
-static size_t common(const struct words *a, const struct words *b)
-{
-    size_t i = 0, j = 0, n = 0;
-    while (i < a->len && j < b->len) {
-        int c = strcmp(a->items[i], b->items[j]);
-        if (c == 0) {
-            n++;
-            i++;
-            j++;
-        } else if (c < 0) {
-            i++;
-        } else {
-            j++;
-        }
-    }
-    return n;
 }
 
 static int metadata_style(const struct qms_block *b)
@@ -297,7 +247,7 @@ Test(docx, corpus_fidelity_against_pandoc, .timeout = 1800)
             continue;
         }
         pandoc_readable++;
-        struct words ours = {0}, ours_all = {0}, theirs = {0};
+        struct qms_words ours = {0}, ours_all = {0}, theirs = {0};
         int pandoc_tables = 0;
         size_t clean_len = 0;
         char *clean = pandoc_clean(pandoc, pandoc_len, &clean_len, &pandoc_tables);
@@ -317,19 +267,19 @@ Test(docx, corpus_fidelity_against_pandoc, .timeout = 1800)
             }
         tokenize(&theirs, clean, clean_len);
         free(clean);
-        words_sort(&ours);
-        words_sort(&ours_all);
-        words_sort(&theirs);
+        qms_words_sort(&ours);
+        qms_words_sort(&ours_all);
+        qms_words_sort(&theirs);
         /* Recall against all our words; precision without the tables pandoc did not print. */
-        double recall = theirs.len ? (double)common(&ours_all, &theirs) / (double)theirs.len : 1.0;
-        double precision = ours.len ? (double)common(&ours, &theirs) / (double)ours.len : 1.0;
+        double recall = theirs.len ? (double)qms_words_common(&ours_all, &theirs) / (double)theirs.len : 1.0;
+        double precision = ours.len ? (double)qms_words_common(&ours, &theirs) / (double)ours.len : 1.0;
         int ok = recall >= 0.95 && precision >= 0.90;
         passing += ok;
         fprintf(table, "%s\t%s\t%.3f\t%.3f\t%zu\t%zu\t\n", names[i], ok ? "ok" : "MISS", recall,
                 precision, theirs.len, ours.len);
-        words_free(&ours);
-        words_free(&ours_all);
-        words_free(&theirs);
+        qms_words_free(&ours);
+        qms_words_free(&ours_all);
+        qms_words_free(&theirs);
         free(pandoc);
         qms_doc_free(doc);
     }

@@ -23,29 +23,16 @@
 #include "doc.h"
 #include "reader.h"
 #include "testutil.h"
+#include "wordbag.h"
 
-struct words {
-    char **items;
-    size_t len, cap;
-};
-
-static void words_add(struct words *w, const char *s, size_t n)
+/* Numbers alone are not compared: pandoc renders generated numbering its own way. */
+static void words_add(struct qms_words *w, const char *s, size_t n)
 {
-    int letter = 0;
     for (size_t i = 0; i < n; i++)
-        if (!(s[i] >= '0' && s[i] <= '9'))
-            letter = 1;
-    if (!letter)
-        return;
-    if (w->len == w->cap) {
-        w->cap = w->cap ? w->cap * 2 : 256;
-        w->items = realloc(w->items, w->cap * sizeof *w->items);
-    }
-    char *copy = malloc(n + 1);
-    for (size_t i = 0; i < n; i++)
-        copy[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
-    copy[n] = '\0';
-    w->items[w->len++] = copy;
+        if (!(s[i] >= '0' && s[i] <= '9')) {
+            qms_words_add(w, s, n);
+            return;
+        }
 }
 
 /* Bytes of a separator at s (0 when s starts a word character). */
@@ -67,7 +54,7 @@ static size_t separator_len(const unsigned char *s, size_t left)
     return 0;
 }
 
-static void tokenize(struct words *w, const char *text, size_t len)
+static void tokenize(struct qms_words *w, const char *text, size_t len)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
@@ -193,54 +180,9 @@ static const char *pandoc_known_loss(const char *data, size_t len)
     return why;
 }
 
-/* Removes from the sorted list `from` one occurrence of each word of the sorted list `what`. */
-static void words_subtract(struct words *from, const struct words *what)
-{
-    size_t i = 0, j = 0, out = 0;
-    while (i < from->len) {
-        int c = j < what->len ? strcmp(from->items[i], what->items[j]) : -1;
-        if (c == 0) {
-            free(from->items[i++]);
-            j++;
-        } else if (c < 0) {
-            from->items[out++] = from->items[i++];
-        } else {
-            j++;
-        }
-    }
-    from->len = out;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void words_free(struct words *w)
-{
-    for (size_t i = 0; i < w->len; i++)
-        free(w->items[i]);
-    free(w->items);
-    memset(w, 0, sizeof *w);
-}
-
-/* Size of the multiset intersection of two sorted lists. */
-static size_t common(const struct words *a, const struct words *b)
-{
-    size_t i = 0, j = 0, n = 0;
-    while (i < a->len && j < b->len) {
-        int c = strcmp(a->items[i], b->items[j]);
-        if (c == 0) {
-            n++;
-            i++;
-            j++;
-        } else if (c < 0) {
-            i++;
-        } else {
-            j++;
-        }
-    }
-    return n;
 }
 
 static int body_block(const struct qms_block *b)
@@ -334,7 +276,7 @@ Test(odt, corpus_fidelity_against_pandoc, .timeout = 1800)
             continue;
         }
         pandoc_readable++;
-        struct words ours = {0}, theirs = {0};
+        struct qms_words ours = {0}, theirs = {0};
         for (size_t b = 0; b < doc->n_blocks; b++)
             if (body_block(&doc->blocks[b]))
                 tokenize(&ours, doc->blocks[b].text, doc->blocks[b].text_len);
@@ -342,20 +284,17 @@ Test(odt, corpus_fidelity_against_pandoc, .timeout = 1800)
         char *norm = normalize_pandoc(pandoc, pandoc_len, &norm_len);
         tokenize(&theirs, norm, norm_len);
         free(norm);
-        if (ours.len)
-            qsort(ours.items, ours.len, sizeof *ours.items, cmp_str);
-        if (theirs.len)
-            qsort(theirs.items, theirs.len, sizeof *theirs.items, cmp_str);
+        qms_words_sort(&ours);
+        qms_words_sort(&theirs);
         /* pandoc 2.17 prints no ODF field values (user fields, chapter, placeholders, sender
          * fields ...): compare without them. */
-        struct words field_words = {0};
+        struct qms_words field_words = {0};
         for (size_t f = 0; f < doc->n_fields; f++)
             tokenize(&field_words, doc->fields[f].value, strlen(doc->fields[f].value));
-        if (field_words.len)
-            qsort(field_words.items, field_words.len, sizeof *field_words.items, cmp_str);
-        words_subtract(&ours, &field_words);
-        words_free(&field_words);
-        size_t both = common(&ours, &theirs);
+        qms_words_sort(&field_words);
+        qms_words_subtract(&ours, &field_words);
+        qms_words_free(&field_words);
+        size_t both = qms_words_common(&ours, &theirs);
         double recall = theirs.len ? (double)both / (double)theirs.len : 1.0;
         double precision = ours.len ? (double)both / (double)ours.len : 1.0;
         int strict_ok = recall >= 0.95 && precision >= 0.90;
@@ -366,8 +305,8 @@ Test(odt, corpus_fidelity_against_pandoc, .timeout = 1800)
         fprintf(table, "%s\t%s\t%.3f\t%.3f\t%zu\t%zu\t%.3f\t%s\n", names[i],
                 strict_ok ? "ok" : ok ? "ok (precision waived)" : "MISS", recall, precision,
                 theirs.len, ours.len, secs, ok && !strict_ok ? known_loss : "");
-        words_free(&ours);
-        words_free(&theirs);
+        qms_words_free(&ours);
+        qms_words_free(&theirs);
         free(pandoc);
         qms_doc_free(doc);
     }
