@@ -7,6 +7,7 @@
 #include "doc.h"
 #include "meta.h"
 #include "testutil.h"
+#include "meta_test.h"
 
 /* rules/ of the source tree (the path is freed here so leak checks stay quiet). */
 static const char *rules_dir(void)
@@ -94,25 +95,6 @@ static const struct qms_meta *extract(void)
     cr_assert(m);
     return m;
 }
-
-/* The n-th value of a field from a source, or NULL. */
-static const struct qms_meta_value *val(const struct qms_meta *m, enum qms_meta_field f,
-                                        enum qms_meta_source src, size_t nth)
-{
-    for (size_t i = 0; i < m->fields[f].n; i++)
-        if (m->fields[f].items[i].source == src && nth-- == 0)
-            return &m->fields[f].items[i];
-    return NULL;
-}
-
-#define EXPECT_VALUE(m, field, src, expected)                                                     \
-    do {                                                                                          \
-        const struct qms_meta_value *v_ = val(m, field, src, 0);                                  \
-        cr_expect(v_, "no %s from %s", qms_meta_field_name(field), qms_meta_source_name(src));    \
-        if (v_)                                                                                   \
-            cr_expect_str_eq(v_->value, expected, "%s from %s (raw '%s')",                        \
-                             qms_meta_field_name(field), qms_meta_source_name(src), v_->raw);     \
-    } while (0)
 
 Test(meta_extract, front_matter_keys)
 {

@@ -8,6 +8,7 @@
 #include "meta.h"
 #include "reader.h"
 #include "testutil.h"
+#include "meta_test.h"
 
 static struct qms_meta_opts *opts;
 static struct qms_doc *D;
@@ -46,24 +47,6 @@ static const struct qms_meta *read_md(const char *name)
     return m;
 }
 
-static const struct qms_meta_value *val(const struct qms_meta *m, enum qms_meta_field f,
-                                        enum qms_meta_source src)
-{
-    for (size_t i = 0; i < m->fields[f].n; i++)
-        if (m->fields[f].items[i].source == src)
-            return &m->fields[f].items[i];
-    return NULL;
-}
-
-#define EXPECT_VALUE(m, field, src, expected)                                                     \
-    do {                                                                                          \
-        const struct qms_meta_value *v_ = val(m, field, src);                                     \
-        cr_expect(v_, "no %s from %s", qms_meta_field_name(field), qms_meta_source_name(src));    \
-        if (v_)                                                                                   \
-            cr_expect_str_eq(v_->value, expected, "%s from %s (raw '%s')",                        \
-                             qms_meta_field_name(field), qms_meta_source_name(src), v_->raw);     \
-    } while (0)
-
 Test(meta_markdown, file_name_title_control_lines_and_front_matter_disagree)
 {
     const struct qms_meta *m = read_md("QP-007_RevC.md");
@@ -79,12 +62,12 @@ Test(meta_markdown, file_name_title_control_lines_and_front_matter_disagree)
     EXPECT_VALUE(m, QMS_META_TITLE, QMS_META_SRC_TITLE_HEADING, "Control of Documents");
     EXPECT_VALUE(m, QMS_META_OWNER, QMS_META_SRC_CONTROL_BLOCK, "Quality Manager");
     cr_expect_eq(m->n_history, 3);
-    const struct qms_meta_value *fm = val(m, QMS_META_ID, QMS_META_SRC_FRONT_MATTER);
+    const struct qms_meta_value *fm = val(m, QMS_META_ID, QMS_META_SRC_FRONT_MATTER, 0);
     cr_expect_eq(fm->loc.line, 2, "front matter doc_id is on line 2");
-    const struct qms_meta_value *cb = val(m, QMS_META_ID, QMS_META_SRC_CONTROL_BLOCK);
+    const struct qms_meta_value *cb = val(m, QMS_META_ID, QMS_META_SRC_CONTROL_BLOCK, 0);
     cr_expect_eq(cb->loc.line, 12);
     /* The reader joins a paragraph's soft breaks: the three lines are one block on line 12. */
-    cr_expect_eq(val(m, QMS_META_OWNER, QMS_META_SRC_CONTROL_BLOCK)->loc.line, 12);
+    cr_expect_eq(val(m, QMS_META_OWNER, QMS_META_SRC_CONTROL_BLOCK, 0)->loc.line, 12);
 }
 
 Test(meta_markdown, spanish_front_matter_and_history_table)
@@ -137,25 +120,25 @@ Test(meta_markdown, french_control_lines)
 Test(meta_markdown, placeholders_and_ambiguous_dates)
 {
     const struct qms_meta *m = read_md("WI-003_placeholders.md");
-    const struct qms_meta_value *v = val(m, QMS_META_EFFECTIVE_DATE, QMS_META_SRC_FRONT_MATTER);
+    const struct qms_meta_value *v = val(m, QMS_META_EFFECTIVE_DATE, QMS_META_SRC_FRONT_MATTER, 0);
     cr_assert(v);
     cr_expect(v->flags & QMS_META_PLACEHOLDER);
     cr_expect_str_eq(v->raw, "YYYY-MM-DD");
-    v = val(m, QMS_META_REVIEW_DATE, QMS_META_SRC_FRONT_MATTER);
+    v = val(m, QMS_META_REVIEW_DATE, QMS_META_SRC_FRONT_MATTER, 0);
     cr_assert(v);
     cr_expect(v->flags & QMS_META_AMBIGUOUS);
     cr_expect_eq(v->date, 0);
-    v = val(m, QMS_META_APPROVER, QMS_META_SRC_FRONT_MATTER);
+    v = val(m, QMS_META_APPROVER, QMS_META_SRC_FRONT_MATTER, 0);
     cr_assert(v);
     cr_expect(v->flags & QMS_META_PLACEHOLDER);
-    v = val(m, QMS_META_OWNER, QMS_META_SRC_FRONT_MATTER);
+    v = val(m, QMS_META_OWNER, QMS_META_SRC_FRONT_MATTER, 0);
     cr_assert(v, "an empty author is kept as a placeholder");
     cr_expect(v->flags & QMS_META_PLACEHOLDER);
-    v = val(m, QMS_META_APPROVAL_DATE, QMS_META_SRC_CONTROL_BLOCK);
+    v = val(m, QMS_META_APPROVAL_DATE, QMS_META_SRC_CONTROL_BLOCK, 0);
     cr_assert(v);
     cr_expect(v->flags & QMS_META_PLACEHOLDER);
     EXPECT_VALUE(m, QMS_META_REVISION, QMS_META_SRC_FRONT_MATTER, "1.2");
-    cr_expect_eq(val(m, QMS_META_REVISION, QMS_META_SRC_FRONT_MATTER)->rev_scheme, QMS_REV_DOTTED);
+    cr_expect_eq(val(m, QMS_META_REVISION, QMS_META_SRC_FRONT_MATTER, 0)->rev_scheme, QMS_REV_DOTTED);
     EXPECT_VALUE(m, QMS_META_TYPE, QMS_META_SRC_ID_PREFIX, "work-instruction");
 }
 

@@ -8,6 +8,7 @@
 #include "meta.h"
 #include "reader.h"
 #include "testutil.h"
+#include "meta_test.h"
 #include "ynode.h"
 
 static struct qms_meta_opts *opts;
@@ -43,24 +44,6 @@ static const struct qms_meta *read_fixture(const char *name)
     return m;
 }
 
-static const struct qms_meta_value *val(const struct qms_meta *m, enum qms_meta_field f,
-                                        enum qms_meta_source src)
-{
-    for (size_t i = 0; i < m->fields[f].n; i++)
-        if (m->fields[f].items[i].source == src)
-            return &m->fields[f].items[i];
-    return NULL;
-}
-
-#define EXPECT_VALUE(m, field, src, expected)                                                     \
-    do {                                                                                          \
-        const struct qms_meta_value *v_ = val(m, field, src);                                     \
-        cr_expect(v_, "no %s from %s", qms_meta_field_name(field), qms_meta_source_name(src));    \
-        if (v_)                                                                                   \
-            cr_expect_str_eq(v_->value, expected, "%s from %s (raw '%s')",                        \
-                             qms_meta_field_name(field), qms_meta_source_name(src), v_->raw);     \
-    } while (0)
-
 Test(meta_packages, docx_every_carrier_kept_when_they_disagree)
 {
     const struct qms_meta *m = read_fixture("QP-012_Rev03.docx");
@@ -74,7 +57,7 @@ Test(meta_packages, docx_every_carrier_kept_when_they_disagree)
     EXPECT_VALUE(m, QMS_META_REVISION, QMS_META_SRC_FOOTER, "4");
     EXPECT_VALUE(m, QMS_META_REVISION, QMS_META_SRC_REVISION_HISTORY, "4");
     EXPECT_VALUE(m, QMS_META_REVISION, QMS_META_SRC_FILE_NAME, "3");
-    cr_expect_null(val(m, QMS_META_REVISION, QMS_META_SRC_CORE_PROPERTY), "cp:revision is a save count");
+    cr_expect_null(val(m, QMS_META_REVISION, QMS_META_SRC_CORE_PROPERTY, 0), "cp:revision is a save count");
     EXPECT_VALUE(m, QMS_META_TITLE, QMS_META_SRC_CORE_PROPERTY, "Purchasing");
     EXPECT_VALUE(m, QMS_META_TITLE, QMS_META_SRC_TITLE_HEADING, "Purchasing");
     EXPECT_VALUE(m, QMS_META_STATUS, QMS_META_SRC_CORE_PROPERTY, "released");
@@ -82,13 +65,13 @@ Test(meta_packages, docx_every_carrier_kept_when_they_disagree)
     EXPECT_VALUE(m, QMS_META_EFFECTIVE_DATE, QMS_META_SRC_CUSTOM_PROPERTY, "2024-02-01");
     EXPECT_VALUE(m, QMS_META_OWNER, QMS_META_SRC_CONTROL_BLOCK, "Purchasing Manager");
     EXPECT_VALUE(m, QMS_META_APPROVER, QMS_META_SRC_CONTROL_BLOCK, "Managing Director");
-    const struct qms_meta_value *v = val(m, QMS_META_OWNER, QMS_META_SRC_CORE_PROPERTY);
+    const struct qms_meta_value *v = val(m, QMS_META_OWNER, QMS_META_SRC_CORE_PROPERTY, 0);
     cr_assert(v);
     cr_expect(v->flags & QMS_META_PLACEHOLDER, "Un-named");
-    v = val(m, QMS_META_EFFECTIVE_DATE, QMS_META_SRC_CONTROL_BLOCK);
+    v = val(m, QMS_META_EFFECTIVE_DATE, QMS_META_SRC_CONTROL_BLOCK, 0);
     cr_assert(v);
     cr_expect(v->flags & QMS_META_PLACEHOLDER, "YYYY-MM-DD");
-    v = val(m, QMS_META_ID, QMS_META_SRC_HEADER);
+    v = val(m, QMS_META_ID, QMS_META_SRC_HEADER, 0);
     cr_expect_str_eq(v->loc.part, "word/header1.xml");
     cr_expect_eq(m->n_history, 2);
     cr_expect_str_eq(m->history[1].description, "New approval step");
@@ -111,7 +94,7 @@ Test(meta_packages, odt_spanish_user_fields_header_footer_and_history)
     cr_expect_eq(m->fields[QMS_META_OWNER].n, 1, "dc:creator is the last editor, not the owner");
     EXPECT_VALUE(m, QMS_META_APPROVER, QMS_META_SRC_CONTROL_BLOCK, "Dirección General");
     EXPECT_VALUE(m, QMS_META_EFFECTIVE_DATE, QMS_META_SRC_ODT_USER, "2023-09-01");
-    const struct qms_meta_value *v = val(m, QMS_META_EFFECTIVE_DATE, QMS_META_SRC_FOOTER);
+    const struct qms_meta_value *v = val(m, QMS_META_EFFECTIVE_DATE, QMS_META_SRC_FOOTER, 0);
     cr_assert(v, "Vigente desde: in the footer");
     cr_expect(v->flags & QMS_META_AMBIGUOUS, "01/09/2023 is ambiguous without a date order");
     cr_assert_eq(m->n_history, 2);
@@ -131,7 +114,7 @@ Test(meta_packages, odt_date_order_from_config_resolves_the_footer_date)
     cr_assert_eq(qms_meta_opts_load(&opts, rules, cfg, &err), 0, "%s", err.msg);
     free(rules);
     const struct qms_meta *m = read_fixture("PP_05_01_Compras.odt");
-    const struct qms_meta_value *v = val(m, QMS_META_EFFECTIVE_DATE, QMS_META_SRC_FOOTER);
+    const struct qms_meta_value *v = val(m, QMS_META_EFFECTIVE_DATE, QMS_META_SRC_FOOTER, 0);
     cr_assert(v);
     cr_expect_str_eq(v->value, "2023-09-01");
     qms_arena_free(a);
