@@ -1277,6 +1277,18 @@ static void body_kind(struct odt *o, const char *local)
     }
 }
 
+/* A picture (draw:image, usually inside a draw:frame anchored to a paragraph) becomes an image
+ * link, as DOCX drawings do, so a section holding only a figure is not reported empty. Its
+ * alternative text (svg:title/svg:desc) follows it in the frame and is not kept. */
+static void image_link(struct odt *o)
+{
+    char *href = attr(o, "href", NS_XLINK);
+    if (!qms_docb_add_link(&o->b, QMS_LINK_IMAGE, href ? href : "", "", here(o, current_ordinal(o))))
+        fail(o, QMS_ENOMEM, "links");
+    if (href)
+        xmlFree(href);
+}
+
 static void start_element(struct odt *o, int empty)
 {
     const char *local = (const char *)xmlTextReaderConstLocalName(o->reader);
@@ -1293,6 +1305,9 @@ static void start_element(struct odt *o, int empty)
         if (pc)
             xmlFree(pc);
     }
+    if (ns == N_DRAW && !strcmp(local, "image") && (o->in_body || o->in_master) &&
+        o->tc_depth == 0 && !o->in_meta)
+        image_link(o);
     if (foreign_skip || skip_element(ns, local)) {
         if (!empty)
             o->skip_depth = depth;

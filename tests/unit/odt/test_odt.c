@@ -498,3 +498,25 @@ Test(odt, broken_meta_xml_keeps_the_body)
     cr_expect_str_eq(title->value, "Kept title");
     qms_doc_free(d);
 }
+
+/* ---- pictures ------------------------------------------------------------------------ */
+
+Test(odt, pictures_are_image_links_in_their_paragraph)
+{
+    struct qms_doc *d = load("odt/pictures.odt");
+    const struct qms_link *image = NULL;
+    size_t n_images = 0;
+    for (size_t i = 0; i < d->n_links; i++)
+        if (d->links[i].kind == QMS_LINK_IMAGE) {
+            image = &d->links[i];
+            n_images++;
+        }
+    cr_assert_eq(n_images, 1, "the picture in the deleted text is not one of this revision");
+    cr_expect_str_eq(image->target, "Pictures/flow.png");
+    /* between the heading it illustrates and the next one */
+    const struct qms_block *flow = block(d, "2 Process flow"), *records = block(d, "3 Records");
+    cr_expect_eq(image->loc.part, flow->loc.part);
+    cr_expect_gt(image->loc.block, flow->loc.block);
+    cr_expect_lt(image->loc.block, records->loc.block);
+    qms_doc_free(d);
+}
