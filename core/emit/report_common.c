@@ -95,6 +95,19 @@ static const char *first_value(const struct qms_meta *m, enum qms_meta_field f)
     return v && v->value ? v->value : "";
 }
 
+/* A revision as the document writes it ("02", not the normalized "2"): that is what a
+ * reader compares with the page. Long raw text (a revision found inside a sentence) falls
+ * back to the normalized value. */
+static const char *revision_as_written(const struct qms_meta *m)
+{
+    const struct qms_meta_value *v = qms_meta_first(m, QMS_META_REVISION);
+    if (!v || !v->value)
+        return "";
+    if (v->rev_scheme != QMS_REV_NONE && v->raw && v->raw[0] && strlen(v->raw) <= 16)
+        return v->raw;
+    return v->value;
+}
+
 static int row_cmp(const void *pa, const void *pb)
 {
     const struct qms_register_row *a = pa, *b = pb;
@@ -119,7 +132,7 @@ struct qms_register_row *qms_register_rows(const struct qms_result *r)
         row->title = first_value(m, QMS_META_TITLE);
         if (!row->title[0] && d->title)
             row->title = d->title;
-        row->revision = first_value(m, QMS_META_REVISION);
+        row->revision = revision_as_written(m);
         row->status = first_value(m, QMS_META_STATUS);
         row->effective = first_value(m, QMS_META_EFFECTIVE_DATE);
         row->approver = first_value(m, QMS_META_APPROVER);
