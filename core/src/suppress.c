@@ -129,7 +129,12 @@ static void scan_comment(struct scan *s, const struct qms_block *b)
                     n = k;
                     break;
                 }
-            add_ids(s, words[i].kind, ids, n, &b->loc);
+            /* "the next line" is the one after the comment's last line */
+            struct qms_location at = b->loc;
+            if (words[i].kind == QMS_DIRECTIVE_NEXT_LINE && at.line)
+                for (size_t k = 0; k < b->text_len; k++)
+                    at.line += b->text[k] == '\n';
+            add_ids(s, words[i].kind, ids, n, &at);
             return;
         }
     }

@@ -34,6 +34,18 @@ Test(suppress, a_disable_without_ids_silences_every_rule_until_enable)
     cr_assert(strstr(r.out, "2 suppressed inline"), "%s", r.out);
 }
 
+Test(suppress, a_multi_line_next_line_comment_silences_the_line_after_its_end)
+{
+    char *dir = gates_set("a.md", "# A\n\n<!-- qmslint-disable-next-line structure/placeholder-text\n"
+                                  "     the form is printed blank on purpose -->\nTBD\n\nXXX\n",
+                          NULL);
+    struct run r = e2e_run(NULL, ARGV("check", dir));
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_null(strstr(r.out, "a.md:5:1"), "line 5 follows the comment's end: %s", r.out);
+    cr_assert(strstr(r.out, "a.md:7:1: warning: placeholder 'XXX'"), "%s", r.out);
+    cr_assert(strstr(r.out, "1 suppressed inline"), "%s", r.out);
+}
+
 Test(suppress, front_matter_disables_a_rule_for_the_document)
 {
     struct run r = check("gates/inline/front-matter.md");
