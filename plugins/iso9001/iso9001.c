@@ -23,6 +23,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,31 @@ struct phrases {
     char **norm;                  /* " word word " (normalized, space-framed) */
     const char **raw;             /* as written in the pack */
     size_t n;
+};
+
+/*
+ * The phrases of several lists (one list per requirement, or per legacy term) indexed by their
+ * first word: one pass over a normalized text finds, for every list, the first of its phrases
+ * the text contains, which is what phrases_find answers for one list. A strstr per phrase per
+ * block made legacy terms and headings a third of the plugin's time.
+ */
+struct phrase_entry {
+    const char *norm;             /* " w1 w2 " */
+    size_t len;
+    size_t first_len;             /* length of w1 */
+    uint32_t hash;                /* of w1 */
+    uint32_t group, index;        /* the list, and the phrase's place in it */
+    uint32_t next;                /* the next entry of the bucket + 1; 0 ends it */
+};
+
+struct phrase_index {
+    struct phrase_entry *entries; /* in (group, index) order */
+    size_t n;
+    uint32_t *buckets;            /* entry + 1 by first-word hash; 0 empty */
+    size_t mask;
+    uint32_t *odd;                /* entries not of the " word ..." shape: found with strstr */
+    size_t n_odd;
+    size_t n_groups;
 };
 
 struct iso_req {
@@ -114,6 +140,14 @@ struct iso_state {
     const char **excludable;
     size_t n_excludable;
     int report_weak_doc, report_weak_rec;
+    /* built once at init from the above */
+    struct phrase_index ix_headings, ix_titles, ix_records; /* a group per requirement */
+    struct phrase_index ix_terms;                           /* a group per legacy term */
+    unsigned char era_first[256];     /* bytes a standard name starts with (either case) */
+    unsigned char full_first[256];    /* ... or a citation keyword */
+    int names_need_digit;             /* every name has a digit: no digit, nothing to find */
+    uint32_t *names_from;             /* names starting with lower-case byte b: */
+    uint32_t *names_by_first;         /* names_by_first[names_from[b] .. names_from[b + 1]) */
 
     void **allocs;                /* everything of init, freed in fini */
     size_t n_allocs, cap_allocs;
@@ -301,6 +335,94 @@ static int phrases_equal(const struct phrases *list, const char *t)
         if (strcmp(t, list->norm[i]) == 0)
             return 1;
     return 0;
+}
+
+static uint32_t word_hash(const char *w, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)w[i]) * 16777619u;
+    return h;
+}
+
+/* Indexes the phrases of lists[0..n_lists), list g being group g. Errors: -1 (out of memory). */
+static int phrase_index_build(struct iso_state *st, struct phrase_index *ix, const struct phrases *const *lists,
+                              size_t n_lists)
+{
+    size_t total = 0, n_buckets = 16;
+    for (size_t g = 0; g < n_lists; g++)
+        total += lists[g]->n;
+    if (total >= UINT32_MAX / 4 || n_lists >= UINT32_MAX)
+        return -1;
+    while (n_buckets < total * 2)
+        n_buckets *= 2;
+    memset(ix, 0, sizeof *ix);
+    ix->entries = st_alloc(st, (total + 1) * sizeof *ix->entries);
+    ix->buckets = st_alloc(st, n_buckets * sizeof *ix->buckets);
+    ix->odd = st_alloc(st, (total + 1) * sizeof *ix->odd);
+    if (!ix->entries || !ix->buckets || !ix->odd)
+        return -1;
+    ix->mask = n_buckets - 1;
+    ix->n_groups = n_lists;
+    for (size_t g = 0; g < n_lists; g++)
+        for (size_t i = 0; i < lists[g]->n; i++) {
+            struct phrase_entry *e = &ix->entries[ix->n];
+            const char *norm = lists[g]->norm[i];
+            e->norm = norm;
+            e->len = strlen(norm);
+            e->group = (uint32_t)g;
+            e->index = (uint32_t)i;
+            const char *sp = e->len > 1 && norm[0] == ' ' ? memchr(norm + 1, ' ', e->len - 1) : NULL;
+            if (!sp || sp == norm + 1) {
+                ix->odd[ix->n_odd++] = (uint32_t)ix->n++;
+                continue;
+            }
+            e->first_len = (size_t)(sp - norm - 1);
+            e->hash = word_hash(norm + 1, e->first_len);
+            e->next = ix->buckets[e->hash & ix->mask];
+            ix->buckets[e->hash & ix->mask] = (uint32_t)++ix->n;
+        }
+    return 0;
+}
+
+static void keep_first(long *best, const struct phrase_entry *e)
+{
+    if (best[e->group] < 0 || (long)e->index < best[e->group])
+        best[e->group] = (long)e->index;
+}
+
+/*
+ * For each group g of the index, lowers best[g] (-1: none yet) to the place of the first
+ * phrase of list g that normalized text t[0..len) contains — phrases_find for every list at
+ * once. A phrase starts with a space, so it can only start at one of t's spaces: each word
+ * after a space is looked up once, and only the phrases starting with it are compared.
+ */
+static void phrase_index_scan(const struct phrase_index *ix, const char *t, size_t len, long *best)
+{
+    for (size_t k = 0; k < ix->n_odd; k++)
+        if (strstr(t, ix->entries[ix->odd[k]].norm))
+            keep_first(best, &ix->entries[ix->odd[k]]);
+    if (ix->n == ix->n_odd)
+        return;
+    const char *end = t + len;
+    const char *p = memchr(t, ' ', len);
+    while (p) {
+        const char *w = p + 1, *q = w;
+        uint32_t h = 2166136261u;
+        while (q < end && *q != ' ') {
+            h = (h ^ (unsigned char)*q) * 16777619u;
+            q++;
+        }
+        if (q >= end)
+            break;
+        size_t wl = (size_t)(q - w);
+        for (uint32_t x = wl ? ix->buckets[h & ix->mask] : 0; x; x = ix->entries[x - 1].next) {
+            const struct phrase_entry *e = &ix->entries[x - 1];
+            if (e->hash == h && e->first_len == wl && e->len <= (size_t)(end - p) && memcmp(p, e->norm, e->len) == 0)
+                keep_first(best, e);
+        }
+        p = q;
+    }
 }
 
 /* Case-insensitive ASCII prefix of `word` at s[i..len); returns the end, or 0. Non-ASCII
@@ -924,6 +1046,8 @@ static int bool_option(struct iso_state *st, struct qms_host *host, const char *
     return 0;
 }
 
+static int build_match_tables(struct iso_state *st);
+
 static int iso_init(const struct qms_host_api *api, struct qms_host *host, void **out_state)
 {
     struct iso_state *st = calloc(1, sizeof *st);
@@ -958,6 +1082,11 @@ static int iso_init(const struct qms_host_api *api, struct qms_host *host, void 
         st_free(st);
         return -1;
     }
+    if (build_match_tables(st) < 0) {
+        bad(st, host, root, "out of memory");
+        st_free(st);
+        return -1;
+    }
     *out_state = st;
     return 0;
 }
@@ -981,7 +1110,11 @@ struct scan {
     uint32_t *entry_slots;               /* ENTRY_SLOTS: entry index + 1 by key hash, 0 empty */
     char *pool;
     size_t pool_len, pool_cap;
-    char *norm;                          /* NORM_CAP scratch */
+    char *norm, *norm2;                  /* norm_cap scratch (norm2 made on first use): large
+                                            enough that norm_text never truncates what the
+                                            scans give it (at most SCAN_CAP bytes) */
+    size_t norm_cap;
+    long *best;                          /* n_reqs * 3 + n_terms: phrase_index_scan results */
     /* the current block, for citations */
     const char *cur_section_norm;
     char consumed[16][128];              /* normalized 2008 titles quoted by legacy-clause: not
@@ -1263,6 +1396,58 @@ static size_t match_keyword(const char *s, size_t len, size_t i, int *strong)
     return 0;
 }
 
+/* The tables scan_text, shown_in and legacy_terms match with, from the loaded pack. */
+static int build_match_tables(struct iso_state *st)
+{
+    unsigned char name_lower[256], kw_lower[256];
+    memset(name_lower, 0, sizeof name_lower);
+    memset(kw_lower, 0, sizeof kw_lower);
+    for (size_t k = 0; k < st->n_names; k++)
+        name_lower[lower((unsigned char)st->names[k].pattern[0])] = 1;
+    for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++)
+        kw_lower[lower((unsigned char)keywords[k].word[0])] = 1;
+    st->names_need_digit = 1;
+    for (size_t k = 0; k < st->n_names; k++)
+        st->names_need_digit &= strpbrk(st->names[k].pattern, "0123456789") != NULL;
+    for (int c = 0; c < 256; c++) {
+        st->era_first[c] = name_lower[lower(c)];
+        st->full_first[c] = (unsigned char)(name_lower[lower(c)] | kw_lower[lower(c)]);
+    }
+    /* the names by lower-case first byte, longest first within each as in st->names */
+    st->names_from = st_alloc(st, 257 * sizeof *st->names_from);
+    st->names_by_first = st_alloc(st, (st->n_names + 1) * sizeof *st->names_by_first);
+    if (!st->names_from || !st->names_by_first)
+        return -1;
+    for (size_t k = 0; k < st->n_names; k++)
+        st->names_from[lower((unsigned char)st->names[k].pattern[0]) + 1]++;
+    for (size_t b = 0; b < 256; b++)
+        st->names_from[b + 1] += st->names_from[b];
+    uint32_t fill[256];
+    memcpy(fill, st->names_from, sizeof fill);
+    for (size_t k = 0; k < st->n_names; k++)
+        st->names_by_first[fill[lower((unsigned char)st->names[k].pattern[0])]++] = (uint32_t)k;
+
+    size_t n_lists = st->n_reqs > st->n_terms ? st->n_reqs : st->n_terms;
+    const struct phrases **lists = malloc((n_lists + 1) * sizeof *lists);
+    if (!lists)
+        return -1;
+    int rc = 0;
+    for (size_t r = 0; r < st->n_reqs; r++)
+        lists[r] = &st->reqs[r].headings;
+    rc |= phrase_index_build(st, &st->ix_headings, lists, st->n_reqs);
+    for (size_t r = 0; r < st->n_reqs; r++)
+        lists[r] = &st->reqs[r].titles;
+    rc |= phrase_index_build(st, &st->ix_titles, lists, st->n_reqs);
+    for (size_t r = 0; r < st->n_reqs; r++)
+        lists[r] = &st->reqs[r].records;
+    rc |= phrase_index_build(st, &st->ix_records, lists, st->n_reqs);
+    for (size_t t = 0; t < st->n_terms; t++)
+        lists[t] = &st->terms[t].forms;
+    rc |= phrase_index_build(st, &st->ix_terms, lists, st->n_terms);
+    free(lists);
+    return rc < 0 ? -1 : 0;
+}
+
 /* After a number: ", 8.5.1", " and 9.2", " & 10.2", " / 7.5" continue the list. */
 static size_t list_continues(const char *s, size_t len, size_t i)
 {
@@ -1341,23 +1526,36 @@ static void scan_text(struct scan *sc, const char *s, size_t len, const struct q
     int mention_ours = 0, mention_year = 0, have_mention = 0;
     if (len > SCAN_CAP)
         len = SCAN_CAP;
-    /* the first bytes the names start with: most words start none of them */
-    unsigned char name_first[256];
-    memset(name_first, 0, sizeof name_first);
-    for (size_t k = 0; k < st->n_names; k++)
-        name_first[lower((unsigned char)st->names[k].pattern[0])] = 1;
-    for (size_t i = 0; i < len;) {
+    /* the bytes a name (or, in full mode, a keyword) starts with: most words start none */
+    const unsigned char *first = mode == SCAN_ERA ? st->era_first : st->full_first;
+    /* Whatever a name or keyword starts, only a digit at or after it finishes: names (all
+       with a digit) compare digits exactly, and a keyword cites nothing without a number.
+       So nothing is found past the last digit, and most blocks have none. */
+    size_t stop = len;
+    if (st->names_need_digit)
+        while (stop > 0 && !is_digit((unsigned char)s[stop - 1]))
+            stop--;
+    for (size_t i = 0; i < stop;) {
         unsigned char c = (unsigned char)s[i];
+        if (!first[c]) {
+            if (c < 0x80) {
+                i++;
+            } else {
+                size_t n = utf8_seq((const unsigned char *)s + i, len - i);
+                i += n ? n : 1;
+            }
+            continue;
+        }
         if (i > 0 && is_wordy((unsigned char)s[i - 1]) && c < 0x80) {
             i++;
             continue;
         }
         size_t end = 0, name_start = i;
         const struct iso_name *nm = NULL;
-        for (size_t k = 0; name_first[lower(c)] && k < st->n_names && !end; k++)
-            if (lower(c) == lower((unsigned char)st->names[k].pattern[0]) &&
-                (end = match_name(s, len, i, st->names[k].pattern)) != 0)
-                nm = &st->names[k];
+        int lc = lower(c);
+        for (size_t k = st->names_from[lc]; k < st->names_from[lc + 1] && !end; k++)
+            if ((end = match_name(s, len, i, st->names[st->names_by_first[k]].pattern)) != 0)
+                nm = &st->names[st->names_by_first[k]];
         if (nm) {
             size_t yend = end;
             int year = parse_year(s, len, end, &yend);
@@ -1582,24 +1780,24 @@ static void scan_exclusions(struct scan *sc, const struct qms_block *b)
     const struct iso_state *st = sc->st;
     const char *s = b->text;
     size_t len = b->text_len < SCAN_CAP ? b->text_len : SCAN_CAP;
-    char *tail_norm = malloc(NORM_CAP);
-    if (!tail_norm) {
+    if (!sc->norm2 && !(sc->norm2 = malloc(sc->norm_cap))) {
         sc->failed = 1;
         return;
     }
+    char *tail_norm = sc->norm2;
     for (size_t start = 0; start < len;) {
         size_t end = sentence_end(s, len, start);
-        norm_text(sc->norm, NORM_CAP, s + start, end - start);
+        norm_text(sc->norm, sc->norm_cap, s + start, end - start);
         if (phrases_find(&st->exclusion_words, sc->norm) >= 0) {
             /* the reason: in this sentence, or the next one unless that is an exclusion too */
             int justified = phrases_find(&st->justification_words, sc->norm) >= 0;
             if (!justified && end < len) {
                 size_t next_end = sentence_end(s, len, end);
-                norm_text(tail_norm, NORM_CAP, s + end, next_end - end);
+                norm_text(tail_norm, sc->norm_cap, s + end, next_end - end);
                 justified = phrases_find(&st->exclusion_words, tail_norm) < 0 &&
                             phrases_find(&st->justification_words, tail_norm) >= 0;
             }
-            norm_text(sc->norm, NORM_CAP, s + start, end - start);
+            norm_text(sc->norm, sc->norm_cap, s + start, end - start);
             char num[NUM_CAP];
             for (size_t i = start; i < end; i++) {
                 int dotted = 0;
@@ -1632,7 +1830,6 @@ static void scan_exclusions(struct scan *sc, const struct qms_block *b)
         }
         start = end;
     }
-    free(tail_norm);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1645,26 +1842,27 @@ static void shown_in(struct scan *sc, uint32_t kind, const char *text, const str
     size_t len = strlen(text);
     if (len > 4096)
         len = 4096;
-    norm_text(sc->norm, NORM_CAP, text, len);
+    size_t n = norm_text(sc->norm, sc->norm_cap, text, len);
+    long *heading = sc->best, *title = heading + st->n_reqs, *record = title + st->n_reqs;
+    for (size_t r = 0; r < st->n_reqs * 3; r++)
+        heading[r] = -1;
+    phrase_index_scan(&st->ix_headings, sc->norm, n, heading);
+    if (kind == ISO_EV_SHOWN_TITLE)
+        phrase_index_scan(&st->ix_titles, sc->norm, n, title);
+    if (kind == ISO_EV_SHOWN_TITLE && is_record_doc)
+        phrase_index_scan(&st->ix_records, sc->norm, n, record);
     for (size_t r = 0; r < st->n_reqs; r++) {
         const struct iso_req *q = &st->reqs[r];
-        long h = phrases_find(&q->headings, sc->norm);
-        if (h >= 0) {
-            add_entry(sc, kind, (long)r, 0, loc, NULL, text, len, q->headings.raw[h]);
+        if (heading[r] >= 0) {
+            add_entry(sc, kind, (long)r, 0, loc, NULL, text, len, q->headings.raw[heading[r]]);
             continue;
         }
-        if (kind == ISO_EV_SHOWN_TITLE) {
-            long t = phrases_find(&q->titles, sc->norm);
-            if (t >= 0) {
-                add_entry(sc, kind, (long)r, 0, loc, NULL, text, len, q->titles.raw[t]);
-                continue;
-            }
+        if (kind == ISO_EV_SHOWN_TITLE && title[r] >= 0) {
+            add_entry(sc, kind, (long)r, 0, loc, NULL, text, len, q->titles.raw[title[r]]);
+            continue;
         }
-        if (kind == ISO_EV_SHOWN_TITLE && is_record_doc && q->retain) {
-            long w = phrases_find(&q->records, sc->norm);
-            if (w >= 0)
-                add_entry(sc, ISO_EV_SHOWN_RECORD, (long)r, 0, loc, NULL, text, len, q->records.raw[w]);
-        }
+        if (kind == ISO_EV_SHOWN_TITLE && is_record_doc && q->retain && record[r] >= 0)
+            add_entry(sc, ISO_EV_SHOWN_RECORD, (long)r, 0, loc, NULL, text, len, q->records.raw[record[r]]);
     }
 }
 
@@ -1672,10 +1870,14 @@ static void legacy_terms(struct scan *sc, const struct qms_block *b)
 {
     const struct iso_state *st = sc->st;
     size_t len = b->text_len < SCAN_CAP ? b->text_len : SCAN_CAP;
-    norm_text(sc->norm, NORM_CAP, b->text, len);
+    size_t n = norm_text(sc->norm, sc->norm_cap, b->text, len);
+    long *found = sc->best + st->n_reqs * 3;
+    for (size_t t = 0; t < st->n_terms; t++)
+        found[t] = -1;
+    phrase_index_scan(&st->ix_terms, sc->norm, n, found);
     for (size_t t = 0; t < st->n_terms; t++) {
         const struct iso_term *term = &st->terms[t];
-        long f = phrases_find(&term->forms, sc->norm);
+        long f = found[t];
         if (f < 0)
             continue;
         int consumed = 0;
@@ -1736,7 +1938,8 @@ static const struct qms_cell **cells_by_row(const struct qms_table *t)
     return order;
 }
 
-static void scan_tables(struct scan *sc, unsigned char *clause_cols, size_t max_cols)
+/* Marks clause columns in *clause_cols (1024 tables x max_cols, made on the first one). */
+static void scan_tables(struct scan *sc, unsigned char **clause_cols, size_t max_cols)
 {
     const struct qms_doc *doc = sc->doc;
     char hnorm[512];
@@ -1748,7 +1951,12 @@ static void scan_tables(struct scan *sc, unsigned char *clause_cols, size_t max_
             const char *name = NULL;
             if (!clause_column(sc->st, t, has_header_flag, col, hnorm, &name))
                 continue;
-            clause_cols[ti * max_cols + col] = 1;
+            if (!*clause_cols && !(*clause_cols = calloc(1024 * max_cols, 1))) {
+                sc->failed = 1;
+                free(order);
+                return;
+            }
+            (*clause_cols)[ti * max_cols + col] = 1;
             if (!order && !(order = cells_by_row(t))) {
                 sc->failed = 1;
                 return;
@@ -1831,9 +2039,17 @@ static int iso_check_doc(void *state, const struct qms_host_api *api, struct qms
     sc.api = api;
     sc.host = host;
     sc.doc = doc;
-    sc.norm = malloc(NORM_CAP);
-    unsigned char *clause_cols = calloc(1024 * MAX_COLS, 1);
-    if (!sc.norm || !clause_cols)
+    /* norm_text writes at most len + 3 bytes and truncates nothing with 8 to spare; headings
+       and titles are cut at 4096 bytes */
+    size_t longest = 4096;
+    for (size_t i = 0; i < doc->n_blocks; i++)
+        if (doc->blocks[i].text_len > longest)
+            longest = doc->blocks[i].text_len < SCAN_CAP ? doc->blocks[i].text_len : SCAN_CAP;
+    sc.norm_cap = longest + 16;
+    sc.norm = malloc(sc.norm_cap);
+    sc.best = malloc((st->n_reqs * 3 + st->n_terms + 1) * sizeof *sc.best);
+    unsigned char *clause_cols = NULL;
+    if (!sc.norm || !sc.best)
         goto out;
     sc.pool = malloc(1024);
     if (!sc.pool)
@@ -1879,19 +2095,19 @@ static int iso_check_doc(void *state, const struct qms_host_api *api, struct qms
     if (title)
         shown_in(&sc, ISO_EV_SHOWN_TITLE, title, &title_loc, (flags & ISO_DOC_RECORD) != 0);
 
-    scan_tables(&sc, clause_cols, MAX_COLS);
+    scan_tables(&sc, &clause_cols, MAX_COLS);
 
     int in_scope = 0, in_exclusions = 0;
     for (size_t i = 0; i < doc->n_blocks; i++) {
         const struct qms_block *b = &doc->blocks[i];
         if (skip_block(b))
             continue;
-        if (b->kind == QMS_BLOCK_TABLE_CELL && b->table >= 0 && b->table < 1024 && b->col >= 0 &&
+        if (clause_cols && b->kind == QMS_BLOCK_TABLE_CELL && b->table >= 0 && b->table < 1024 && b->col >= 0 &&
             b->col < MAX_COLS && clause_cols[(size_t)b->table * MAX_COLS + (size_t)b->col])
             continue; /* its numbers were read as the clause column */
         if (b->kind == QMS_BLOCK_HEADING || b->kind == QMS_BLOCK_TITLE) {
             size_t len = b->text_len > 4096 ? 4096 : b->text_len;
-            norm_text(sc.norm, NORM_CAP, b->text, len);
+            norm_text(sc.norm, sc.norm_cap, b->text, len);
             in_exclusions = phrases_find(&st->exclusion_headings, sc.norm) >= 0;
             in_scope = in_exclusions || phrases_find(&st->scope_headings, sc.norm) >= 0;
             shown_in(&sc, ISO_EV_SHOWN_HEADING, b->text, &b->loc, 0);
@@ -1906,6 +2122,8 @@ static int iso_check_doc(void *state, const struct qms_host_api *api, struct qms
     rc = build_digest(&sc, flags, title, id, &title_loc);
 out:
     free(sc.norm);
+    free(sc.norm2);
+    free(sc.best);
     free(sc.entries);
     free(sc.entry_slots);
     free(sc.pool);
