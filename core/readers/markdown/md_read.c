@@ -1363,6 +1363,36 @@ static void inline_parse_chunk(struct md *m, uint32_t c0, uint32_t c1, uint32_t 
     ts_tree_delete(tree);
 }
 
+/* Starts rendering an inline range: output, continuations and wikilinks reset. */
+static void inline_begin(struct md *m)
+{
+    qms_buf_reset(&m->out);
+    m->at_line_start = 0;
+    m->n_excl = m->n_wiki = m->n_keep = 0;
+}
+
+static void add_excl(struct md *m, uint32_t start, uint32_t end)
+{
+    if (grow((void **)&m->excl, &m->cap_excl, m->n_excl + 1, sizeof *m->excl)) {
+        fail(m, QMS_ENOMEM);
+        return;
+    }
+    m->excl[m->n_excl].start = start;
+    m->excl[m->n_excl++].end = end;
+}
+
+/* Renders src[a, end) minus the continuations in m->excl, chunk by chunk. */
+static void inline_run(struct md *m, uint32_t a, uint32_t end)
+{
+    uint32_t done = a;
+    for (uint32_t c0 = a; c0 < end && !m->rc;) {
+        uint32_t c1 = chunk_end(m, c0, end);
+        inline_chunk(m, c0, c1, &done);
+        c0 = c1;
+    }
+    rewrite_wikilinks(m);
+}
+
 /*
  * Parses the inline content of `n` in [n.start, end) minus its named children (block
  * continuations) and renders it into m->out (reset first). Links, comments and anchors it
@@ -1370,9 +1400,7 @@ static void inline_parse_chunk(struct md *m, uint32_t c0, uint32_t c1, uint32_t 
  */
 static void inline_text(struct md *m, TSNode n, uint32_t end)
 {
-    qms_buf_reset(&m->out);
-    m->at_line_start = 0;
-    m->n_excl = m->n_wiki = m->n_keep = 0;
+    inline_begin(m);
     uint32_t a = ts_node_start_byte(n);
     if (end > ts_node_end_byte(n))
         end = ts_node_end_byte(n);
@@ -1387,22 +1415,48 @@ static void inline_text(struct md *m, TSNode n, uint32_t end)
             uint32_t cs = ts_node_start_byte(c), ce = ts_node_end_byte(c);
             if (ce <= cs || cs >= end)
                 continue;
-            if (grow((void **)&m->excl, &m->cap_excl, m->n_excl + 1, sizeof *m->excl)) {
-                fail(m, QMS_ENOMEM);
-                break;
-            }
-            m->excl[m->n_excl].start = cs;
-            m->excl[m->n_excl++].end = ce;
-        } while (ts_tree_cursor_goto_next_sibling(&cur));
+            add_excl(m, cs, ce);
+        } while (!m->rc && ts_tree_cursor_goto_next_sibling(&cur));
     }
     ts_tree_cursor_delete(&cur);
-    uint32_t done = a;
-    for (uint32_t c0 = a; c0 < end && !m->rc;) {
-        uint32_t c1 = chunk_end(m, c0, end);
-        inline_chunk(m, c0, c1, &done);
-        c0 = c1;
+    if (!m->rc)
+        inline_run(m, a, end);
+}
+
+/*
+ * Inline content as either reader sees it: a node of the block grammar (its named children
+ * are continuations), or a range of the block scanner with its continuations.
+ */
+struct isrc {
+    const TSNode *node;
+    uint32_t a, b;
+    const struct span *excl; /* sorted, inside [a, b) */
+    size_t n_excl;
+};
+
+static struct isrc isrc_node(const TSNode *n)
+{
+    struct isrc s = {n, ts_node_start_byte(*n), ts_node_end_byte(*n), NULL, 0};
+    return s;
+}
+
+/* inline_text() over [s.a, end). */
+static void inline_of(struct md *m, const struct isrc *s, uint32_t end)
+{
+    if (s->node) {
+        inline_text(m, *s->node, end);
+        return;
     }
-    rewrite_wikilinks(m);
+    inline_begin(m);
+    if (end > s->b)
+        end = s->b;
+    if (end <= s->a || m->rc)
+        return;
+    for (size_t i = 0; i < s->n_excl && !m->rc; i++)
+        if (s->excl[i].end > s->excl[i].start && s->excl[i].start < end)
+            add_excl(m, s->excl[i].start, s->excl[i].end);
+    if (!m->rc)
+        inline_run(m, s->a, end);
 }
 
 /* The rendered text, trimmed. */
@@ -1533,9 +1587,31 @@ static uint32_t heading_content_end(struct md *m, uint32_t a, uint32_t b, uint32
     return explicit_id(m, a, e, id_start, id_end);
 }
 
+/* A heading: level 1-6, setext or ATX, its inline content (NULL when empty) at `off`. */
+static void heading_emit(struct md *m, uint32_t off, uint32_t level, int setext,
+                         const struct isrc *inl)
+{
+    uint32_t id_start = 0, id_end = 0;
+    if (inl) {
+        uint32_t e = setext ? explicit_id(m, inl->a, inl->b, &id_start, &id_end)
+                            : heading_content_end(m, inl->a, inl->b, &id_start, &id_end);
+        inline_of(m, inl, e);
+    } else {
+        qms_buf_reset(&m->out);
+    }
+    size_t len;
+    const char *text = out_trimmed(m, &len);
+    add_block(m, QMS_BLOCK_HEADING, level, text, len, off, setext ? QMS_BLOCK_SETEXT : 0);
+    heading_anchor(m, text, len, off);
+    if (id_end > id_start && !m->rc &&
+        !qms_docb_add_anchor(&m->b, QMS_ANCHOR_EXPLICIT,
+                             sdup(m, m->src + id_start, id_end - id_start), loc_at(m, off)))
+        fail(m, QMS_ENOMEM);
+    flush_pending(m);
+}
+
 static void heading(struct md *m, TSNode n, int setext)
 {
-    uint32_t off = ts_node_start_byte(n);
     uint32_t level = 1;
     int has_inline = 0;
     TSNode inl = {0};
@@ -1554,23 +1630,23 @@ static void heading(struct md *m, TSNode n, int setext)
             level = (uint32_t)(t[5] - '0');
         inl = child_of_kind(n, NK_INLINE, &has_inline);
     }
-    uint32_t id_start = 0, id_end = 0;
-    if (has_inline) {
-        uint32_t a = ts_node_start_byte(inl), b = ts_node_end_byte(inl);
-        uint32_t e = setext ? explicit_id(m, a, b, &id_start, &id_end)
-                            : heading_content_end(m, a, b, &id_start, &id_end);
-        inline_text(m, inl, e);
-    } else {
-        qms_buf_reset(&m->out);
+    if (!has_inline) {
+        heading_emit(m, ts_node_start_byte(n), level, setext, NULL);
+        return;
     }
+    struct isrc src = isrc_node(&inl);
+    heading_emit(m, ts_node_start_byte(n), level, setext, &src);
+}
+
+/* A paragraph (or the paragraph of a list item or quote) from its inline content. */
+static void paragraph_emit(struct md *m, const struct isrc *inl, enum qms_block_kind kind,
+                           uint32_t level)
+{
+    inline_of(m, inl, inl->b);
     size_t len;
     const char *text = out_trimmed(m, &len);
-    add_block(m, QMS_BLOCK_HEADING, level, text, len, off, setext ? QMS_BLOCK_SETEXT : 0);
-    heading_anchor(m, text, len, off);
-    if (id_end > id_start && !m->rc &&
-        !qms_docb_add_anchor(&m->b, QMS_ANCHOR_EXPLICIT,
-                             sdup(m, m->src + id_start, id_end - id_start), loc_at(m, off)))
-        fail(m, QMS_ENOMEM);
+    if (len)
+        add_block(m, kind, level, text, len, inl->a, 0);
     flush_pending(m);
 }
 
@@ -1580,12 +1656,8 @@ static void paragraph(struct md *m, TSNode n, enum qms_block_kind kind, uint32_t
     TSNode inl = child_of_kind(n, NK_INLINE, &has_inline);
     if (!has_inline)
         return;
-    inline_text(m, inl, ts_node_end_byte(inl));
-    size_t len;
-    const char *text = out_trimmed(m, &len);
-    if (len)
-        add_block(m, kind, level, text, len, ts_node_start_byte(inl), 0);
-    flush_pending(m);
+    struct isrc src = isrc_node(&inl);
+    paragraph_emit(m, &src, kind, level);
 }
 
 /* Named block_continuation children of n, sorted, into m->excl. */
@@ -1607,6 +1679,15 @@ static void continuations(struct md *m, TSNode n)
         } while (ts_tree_cursor_goto_next_sibling(&cur));
     }
     ts_tree_cursor_delete(&cur);
+}
+
+/* A code block whose text is in m->out: trailing blank lines dropped. */
+static void code_finish(struct md *m, uint32_t off)
+{
+    size_t len = m->out.len;
+    while (len && (m->out.data[len - 1] == '\n' || m->out.data[len - 1] == ' '))
+        len--;
+    add_block(m, QMS_BLOCK_CODE, 0, buf_str(&m->out), len, off, 0);
 }
 
 static void code_block(struct md *m, TSNode n, int fenced)
@@ -1642,10 +1723,7 @@ static void code_block(struct md *m, TSNode n, int fenced)
             i = j + 1;
         }
     }
-    size_t len = m->out.len;
-    while (len && (m->out.data[len - 1] == '\n' || m->out.data[len - 1] == ' '))
-        len--;
-    add_block(m, QMS_BLOCK_CODE, 0, buf_str(&m->out), len, ts_node_start_byte(n), 0);
+    code_finish(m, ts_node_start_byte(n));
 }
 
 static void html_block(struct md *m, TSNode n)
@@ -1666,15 +1744,15 @@ static void html_block(struct md *m, TSNode n)
     flush_pending(m);
 }
 
-static void table_cell(struct md *m, int32_t table, uint32_t row, uint32_t col, TSNode cell,
-                       int header)
+static void table_cell(struct md *m, int32_t table, uint32_t row, uint32_t col,
+                       const struct isrc *cell, int header)
 {
-    uint32_t off = ts_node_start_byte(cell);
-    inline_text(m, cell, ts_node_end_byte(cell));
+    uint32_t off = cell->a;
+    inline_of(m, cell, cell->b);
     uint32_t first = off; /* the first character of the content, if any */
-    while (first < ts_node_end_byte(cell) && (m->src[first] == ' ' || m->src[first] == '\t'))
+    while (first < cell->b && (m->src[first] == ' ' || m->src[first] == '\t'))
         first++;
-    if (first < ts_node_end_byte(cell))
+    if (first < cell->b)
         off = first;
     size_t len;
     const char *text = out_trimmed(m, &len);
@@ -1697,14 +1775,57 @@ static void table_cell(struct md *m, int32_t table, uint32_t row, uint32_t col, 
     flush_pending(m);
 }
 
+/* A pipe table being read row by row, cell by cell and pipe by pipe. */
+struct trow {
+    int32_t table;
+    uint32_t row, col, n_cols;
+    int header, cell_since_pipe, seen_pipe;
+};
+
+static void trow_begin(struct trow *t, int header, uint32_t col)
+{
+    t->header = header;
+    t->col = col;
+    t->cell_since_pipe = t->seen_pipe = 0;
+}
+
+static void trow_cell(struct md *m, struct trow *t, const struct isrc *cell)
+{
+    /* GFM drops cells past the header's */
+    if (t->header || t->col < t->n_cols)
+        table_cell(m, t->table, t->row, t->col, cell, t->header);
+    t->cell_since_pipe = 1;
+}
+
+/* Columns by pipes, so "||" is an empty cell. */
+static void trow_pipe(struct trow *t)
+{
+    if (t->cell_since_pipe)
+        t->col++;
+    else if (t->seen_pipe)
+        t->col++; /* "||": an empty cell */
+    t->cell_since_pipe = 0;
+    t->seen_pipe = 1;
+}
+
+static void trow_end(struct trow *t)
+{
+    if (t->cell_since_pipe)
+        t->col++;
+    if (t->header)
+        t->n_cols = t->col;
+    t->row++;
+}
+
 static void pipe_table(struct md *m, TSNode n)
 {
-    int32_t table = qms_docb_table_begin(&m->b, -1, loc_at(m, ts_node_start_byte(n)));
-    if (table < 0) {
-        fail(m, table);
+    struct trow t;
+    memset(&t, 0, sizeof t);
+    t.table = qms_docb_table_begin(&m->b, -1, loc_at(m, ts_node_start_byte(n)));
+    if (t.table < 0) {
+        fail(m, t.table);
         return;
     }
-    uint32_t row = 0, n_cols = 0;
     TSTreeCursor rows = ts_tree_cursor_new(n);
     if (ts_tree_cursor_goto_first_child(&rows)) {
         do {
@@ -1712,44 +1833,30 @@ static void pipe_table(struct md *m, TSNode n)
             enum nk k = kind_of(r);
             if (k != NK_TABLE_HEADER && k != NK_TABLE_ROW)
                 continue;
-            /* columns by pipes, so "||" is an empty cell; GFM drops cells past the header's */
-            uint32_t col = 0;
-            int cell_since_pipe = 0, seen_pipe = 0;
             /* the grammar leaves the first pipe of a leading "||" outside the row */
             uint32_t rs = ts_node_start_byte(r), ls = rs;
             while (ls > 0 && m->src[ls - 1] != '\n')
                 ls--;
-            if (rs > ls && m->src[rs - 1] == '|')
-                col = 1;
+            trow_begin(&t, k == NK_TABLE_HEADER, rs > ls && m->src[rs - 1] == '|' ? 1 : 0);
             TSTreeCursor cells = ts_tree_cursor_new(r);
             if (ts_tree_cursor_goto_first_child(&cells)) {
                 do {
                     TSNode c = ts_tree_cursor_current_node(&cells);
                     enum nk ck = kind_of(c);
                     if (ck == NK_TABLE_CELL) {
-                        if (k == NK_TABLE_HEADER || col < n_cols)
-                            table_cell(m, table, row, col, c, k == NK_TABLE_HEADER);
-                        cell_since_pipe = 1;
+                        struct isrc cell = isrc_node(&c);
+                        trow_cell(m, &t, &cell);
                     } else if (ck == NK_ANON && strcmp(ts_node_type(c), "|") == 0) {
-                        if (cell_since_pipe)
-                            col++;
-                        else if (seen_pipe)
-                            col++; /* "||": an empty cell */
-                        cell_since_pipe = 0;
-                        seen_pipe = 1;
+                        trow_pipe(&t);
                     }
                 } while (ts_tree_cursor_goto_next_sibling(&cells) && !m->rc);
             }
             ts_tree_cursor_delete(&cells);
-            if (cell_since_pipe)
-                col++;
-            if (k == NK_TABLE_HEADER)
-                n_cols = col;
-            row++;
+            trow_end(&t);
         } while (ts_tree_cursor_goto_next_sibling(&rows) && !m->rc);
     }
     ts_tree_cursor_delete(&rows);
-    int rc = qms_docb_table_end(&m->b, table);
+    int rc = qms_docb_table_end(&m->b, t.table);
     if (rc)
         fail(m, rc);
 }

@@ -121,4 +121,60 @@ static inline const struct qms_anchor *md_anchor(const struct qms_doc *d, const 
         cr_assert_null((loc_).part);                                                               \
     } while (0)
 
+/*
+ * The examples of a CommonMark / GFM spec file: each sits between a line of 32 backticks
+ * followed by " example" and a closing line of 32 backticks; the Markdown is what comes before
+ * the "." separator line, with '→' standing for a tab. Calls cb for each ("example-N.md") and
+ * returns their number.
+ */
+static inline size_t md_spec_examples(const char *text,
+                                      void (*cb)(const char *name, const char *data, size_t len,
+                                                 void *payload),
+                                      void *payload)
+{
+    static const char fence[] = "````````````````````````````````";
+    size_t n = 0;
+    const char *p = text;
+    char *buf = NULL;
+    size_t cap = 0;
+    while ((p = strstr(p, fence)) != NULL) {
+        const char *eol = strchr(p, '\n');
+        if (!eol)
+            break;
+        if (!strstr(p, " example") || strstr(p, " example") > eol) {
+            p = eol;
+            continue;
+        }
+        const char *start = eol + 1, *end = strstr(start, fence);
+        if (!end)
+            break;
+        const char *sep = start;
+        while (sep < end && !(sep[0] == '.' && (sep[1] == '\n') && (sep == start || sep[-1] == '\n')))
+            sep = strchr(sep, '\n') ? strchr(sep, '\n') + 1 : end;
+        size_t len = (size_t)(sep - start);
+        if (cap < len * 3 + 1) {
+            cap = len * 3 + 1;
+            char *nb = realloc(buf, cap);
+            cr_assert_not_null(nb);
+            buf = nb;
+        }
+        size_t w = 0;
+        for (size_t i = 0; i < len; i++) {
+            if (i + 2 < len && memcmp(start + i, "\xe2\x86\x92", 3) == 0) {
+                buf[w++] = '\t';
+                i += 2;
+            } else {
+                buf[w++] = start[i];
+            }
+        }
+        char name[64];
+        snprintf(name, sizeof name, "example-%zu.md", n + 1);
+        cb(name, buf, w, payload);
+        n++;
+        p = end + sizeof fence - 1;
+    }
+    free(buf);
+    return n;
+}
+
 #endif

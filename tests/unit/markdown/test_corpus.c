@@ -27,53 +27,10 @@ static int read_one(const char *name, const char *data, size_t len)
     return rc;
 }
 
-/* Spec examples sit between "```````````````````````````````` example" and a closing fence
- * of 32 backticks; the marker '→' stands for a tab. */
-static size_t run_examples(const char *file, const char *text)
+static void read_example(const char *name, const char *data, size_t len, void *payload)
 {
-    static const char fence[] = "````````````````````````````````";
-    size_t n = 0;
-    const char *p = text;
-    char *buf = NULL;
-    size_t cap = 0;
-    while ((p = strstr(p, fence)) != NULL) {
-        const char *eol = strchr(p, '\n');
-        if (!eol)
-            break;
-        if (!strstr(p, " example") || strstr(p, " example") > eol) {
-            p = eol;
-            continue;
-        }
-        const char *start = eol + 1, *end = strstr(start, fence);
-        if (!end)
-            break;
-        /* the example is the Markdown before the "." separator line */
-        const char *sep = start;
-        while (sep < end && !(sep[0] == '.' && (sep[1] == '\n') && (sep == start || sep[-1] == '\n')))
-            sep = strchr(sep, '\n') ? strchr(sep, '\n') + 1 : end;
-        size_t len = (size_t)(sep - start);
-        if (cap < len * 3 + 1) {
-            cap = len * 3 + 1;
-            buf = realloc(buf, cap);
-        }
-        size_t w = 0;
-        for (size_t i = 0; i < len; i++) {
-            if (i + 2 < len && memcmp(start + i, "\xe2\x86\x92", 3) == 0) {
-                buf[w++] = '\t';
-                i += 2;
-            } else {
-                buf[w++] = start[i];
-            }
-        }
-        char name[64];
-        snprintf(name, sizeof name, "example-%zu.md", n + 1);
-        read_one(name, buf, w);
-        n++;
-        p = end + sizeof fence - 1;
-    }
-    free(buf);
-    (void)file;
-    return n;
+    (void)payload;
+    read_one(name, data, len);
 }
 
 Test(markdown, corpus_files_and_spec_examples_load, .timeout = 600)
@@ -95,7 +52,7 @@ Test(markdown, corpus_files_and_spec_examples_load, .timeout = 600)
         if (!data)
             continue;
         read_one(e->d_name, data, len);
-        examples += run_examples(e->d_name, data);
+        examples += md_spec_examples(data, read_example, NULL);
         files++;
         free(data);
     }
