@@ -1215,6 +1215,14 @@ void qms_cache_free(struct qms_cache *c)
     free(c);
 }
 
+struct qms_arena *qms_cache_take_arena(struct qms_cache *c)
+{
+    struct qms_arena *a = c ? c->arena : NULL;
+    if (c)
+        c->arena = NULL;
+    return a;
+}
+
 /* ---------------------------------------------------------------- lookups */
 
 static int hash_file(const char *path, unsigned char out[32], const struct fkey *expect)

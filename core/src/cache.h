@@ -81,6 +81,10 @@ int qms_cache_unchanged(const struct qms_cache *c);
  * result does not depend on the cache): a line on stderr with --verbose. */
 void qms_cache_save(struct qms_cache *c);
 
+/* Hands over the arena the loaded entries live in (restored digests point into it): the
+ * caller frees it, after the cache. */
+struct qms_arena *qms_cache_take_arena(struct qms_cache *c);
+
 /* Counters for the result: documents whose content was hashed. */
 size_t qms_cache_hashed(const struct qms_cache *c);
 

@@ -65,6 +65,10 @@ struct result_impl {
     struct qms_result pub;          /* first: the public pointer is the wrapper's */
     struct qms_arena *arena;
     size_t cap_findings;            /* allocated length of pub.findings */
+    /* The digests' arenas (the workers' and the cache's): the documents' summaries point
+       into them instead of holding a second copy of every metadata record. */
+    struct qms_arena **kept;
+    size_t n_kept;
 };
 
 static double now_seconds(void)
@@ -693,6 +697,9 @@ void qms_result_free(struct qms_result *r)
     free(r->findings);
     free(r->docs);
     qms_arena_free(impl->arena);
+    for (size_t i = 0; i < impl->n_kept; i++)
+        qms_arena_free(impl->kept[i]);
+    free(impl->kept);
     free(impl);
 }
 
@@ -707,17 +714,35 @@ static int build_summaries(struct qms_result *r, struct qms_arena *a, const stru
         const struct qms_digest *d = &run->digests[k];
         struct qms_doc_summary *s = &r->docs[k];
         size_t src = order[k];
-        s->path = qms_arena_strdup(a, d->path ? d->path : "");
+        /* path, title and metadata stay in the digests' arenas, which the result keeps */
+        s->path = (char *)(d->path ? d->path : "");
         s->format = d->format;
-        s->title = d->title ? qms_arena_strdup(a, d->title) : NULL;
+        s->title = (char *)d->title;
         s->unreadable = (int)d->unreadable;
         s->reason = run->reasons[src] ? qms_arena_strdup(a, run->reasons[src]) : NULL;
-        s->meta = d->meta ? copy_meta(a, d->meta) : NULL;
+        s->meta = d->meta;
         s->suppress = d->reserved[2];
-        if ((d->meta && !s->meta) || !s->path || (d->title && !s->title) || (run->reasons[src] && !s->reason))
+        if (run->reasons[src] && !s->reason)
             return QMS_ENOMEM;
     }
     r->n_docs = n;
+    return 0;
+}
+
+/* The result takes the arenas the digests live in (every worker's, and the cache's for
+ * restored documents): its summaries share the digests' metadata records. */
+static int keep_digest_arenas(struct result_impl *impl, struct worker *workers, unsigned n_workers,
+                              struct qms_cache *cache)
+{
+    impl->kept = calloc((size_t)n_workers + 1, sizeof *impl->kept);
+    if (!impl->kept)
+        return QMS_ENOMEM;
+    for (unsigned i = 0; i < n_workers; i++) {
+        impl->kept[impl->n_kept++] = workers[i].arena;
+        workers[i].arena = NULL;
+    }
+    if (cache)
+        impl->kept[impl->n_kept++] = qms_cache_take_arena(cache);
     return 0;
 }
 
@@ -867,6 +892,8 @@ int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct
             fprintf(stderr, "qmslint: cache: %zu documents restored, %zu read, %zu hashed\n",
                     run.n_cached, run.n_read, impl->pub.n_hashed);
     }
+    if (rc == 0 && keep_digest_arenas(impl, workers, n_workers, run.cache) < 0)
+        rc = qms_err_set(err, QMS_ENOMEM, "out of memory");
     if (rc == 0) {
         impl->pub.n_read = run.n_read;
         impl->pub.n_cached = run.n_cached;
