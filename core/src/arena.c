@@ -48,22 +48,26 @@ void qms_arena_free(struct qms_arena *a)
     free(a);
 }
 
-void *qms_arena_alloc(struct qms_arena *a, size_t size)
+/* `size` bytes starting at a multiple of `align` (a power of two up to ARENA_ALIGN), not
+ * zeroed. Strings take align 1: a short string costs its length, not 16 bytes. */
+static void *arena_take(struct qms_arena *a, size_t size, size_t align)
 {
     if (size == 0)
         size = 1;
-    /* The chunk header is added to the request below: keep the sum from wrapping. */
-    if (size > SIZE_MAX - ARENA_ALIGN - sizeof(struct chunk))
+    /* The chunk header and the alignment are added to the request below: keep the sum from
+       wrapping. */
+    if (size > SIZE_MAX - 2 * ARENA_ALIGN - sizeof(struct chunk))
         return NULL;
-    size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
     struct chunk *c = a->head;
-    if (!c || c->size - c->used < size) {
+    size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
+    if (!c || at > c->size || c->size - at < size) {
         size_t want = a->next_size;
-        if (want < size)
-            want = size;
+        size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+        if (want < need)
+            want = need;
         /* Written as subtractions: total + want could wrap around for a huge request. */
         if (a->cap && (a->total > a->cap || want > a->cap - a->total)) {
-            want = size;
+            want = need;
             if (a->total > a->cap || want > a->cap - a->total)
                 return NULL;
         }
@@ -73,7 +77,7 @@ void *qms_arena_alloc(struct qms_arena *a, size_t size)
         c->size = want;
         c->used = 0;
         /* A big one-off allocation goes behind the current chunk so its free space is kept. */
-        if (a->head && want == size && a->head->size - a->head->used > 256) {
+        if (a->head && want == need && a->head->size - a->head->used > 256) {
             c->next = a->head->next;
             a->head->next = c;
         } else {
@@ -83,11 +87,19 @@ void *qms_arena_alloc(struct qms_arena *a, size_t size)
         a->total += want;
         if (a->next_size < ARENA_MAX_CHUNK)
             a->next_size *= 2;
+        at = 0;
     }
-    void *p = c->data + c->used;
-    c->used += size;
-    a->used += size;
-    memset(p, 0, size);
+    void *p = c->data + at;
+    a->used += size + (at - c->used);
+    c->used = at + size;
+    return p;
+}
+
+void *qms_arena_alloc(struct qms_arena *a, size_t size)
+{
+    void *p = arena_take(a, size, ARENA_ALIGN);
+    if (p)
+        memset(p, 0, size ? size : 1);
     return p;
 }
 
@@ -95,7 +107,7 @@ char *qms_arena_strndup(struct qms_arena *a, const char *s, size_t len)
 {
     if (len == SIZE_MAX)
         return NULL;
-    char *d = qms_arena_alloc(a, len + 1);
+    char *d = arena_take(a, len + 1, 1);
     if (!d)
         return NULL;
     if (len)

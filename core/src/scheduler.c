@@ -225,55 +225,149 @@ const void *qms_run_digest_get(struct qms_host *host, const struct qms_digest *d
     return pd[host->plugin].data;
 }
 
+/* ---------------------------------------------------------------- digest copies */
+
+/* The strings of one document's digest are copied once each: a section heading is the
+ * loc.section of every value, link and anchor under it, a label or a part name repeats, a
+ * value often equals its raw text. A small open-addressing table (per worker, emptied per
+ * document by bumping its generation) hands out the copy already made. */
+#define POOL_SLOTS 4096u
+struct pool_slot {
+    const char *copy;
+    uint64_t hash;
+    uint32_t len;
+    uint32_t gen;
+};
+
+struct strpool {
+    struct pool_slot *slots;          /* POOL_SLOTS, or NULL: every string copied */
+    uint32_t gen, used;
+};
+
+/* What a digest is copied with: the worker's arena, its pool, and the first failure. */
+struct dcopy {
+    struct qms_arena *a;
+    struct strpool *pool;
+    int bad;
+};
+
+static void pool_next_document(struct strpool *p)
+{
+    if (!p->slots)
+        return;
+    if (++p->gen == 0) {
+        memset(p->slots, 0, POOL_SLOTS * sizeof *p->slots);
+        p->gen = 1;
+    }
+    p->used = 0;
+}
+
+static uint64_t bytes_hash(const char *s, size_t n)
+{
+    uint64_t h = 14695981039346656037ull; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+/* s[0..n) as one line (control characters made spaces when `line`), copied once per
+ * document. Transforming is idempotent, so a stored copy equal to the source bytes is the
+ * copy either way. */
+static const char *pool_copy(struct dcopy *dc, const char *s, size_t n, int line)
+{
+    struct strpool *p = dc->pool;
+    struct pool_slot *slot = NULL;
+    uint64_t h = 0;
+    if (p && p->slots && n <= UINT32_MAX) {
+        h = bytes_hash(s, n);
+        for (uint32_t i = (uint32_t)h & (POOL_SLOTS - 1);; i = (i + 1) & (POOL_SLOTS - 1)) {
+            struct pool_slot *sl = &p->slots[i];
+            if (sl->gen != p->gen) {
+                if (p->used < POOL_SLOTS / 4 * 3)
+                    slot = sl; /* free: the copy made below goes here */
+                break;
+            }
+            if (sl->hash == h && sl->len == n && memcmp(sl->copy, s, n) == 0)
+                return sl->copy;
+        }
+    }
+    char *out = qms_arena_strndup(dc->a, s, n);
+    if (!out) {
+        dc->bad = 1;
+        return NULL;
+    }
+    if (line)
+        for (char *c = out; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                *c = ' ';
+    if (slot) {
+        slot->copy = out;
+        slot->hash = h;
+        slot->len = (uint32_t)n;
+        slot->gen = p->gen;
+        p->used++;
+    }
+    return out;
+}
+
+/* copy_line through the pool. */
+static const char *dc_line(struct dcopy *dc, const char *s, size_t cap)
+{
+    if (!s)
+        return NULL;
+    size_t n = strnlen(s, cap + 1);
+    if (n > cap) {
+        n = cap;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    return pool_copy(dc, s, n, 1);
+}
+
+static const char *dc_str(struct dcopy *dc, const char *s)
+{
+    return s ? pool_copy(dc, s, strlen(s), 0) : NULL;
+}
+
+static const char *dc_str_or_empty(struct dcopy *dc, const char *s)
+{
+    return pool_copy(dc, s ? s : "", s ? strlen(s) : 0, 0);
+}
+
 /* Locations in digests name a part and a section for messages; a hostile document can make a
  * heading megabytes long and put hundreds of links under it, so both are cut to one line of
  * at most QMS_MAX_LOC_TEXT bytes (else each link would copy the whole heading). */
 #define QMS_MAX_LOC_TEXT 512u
-static int copy_loc(struct qms_arena *a, struct qms_location *dst, const struct qms_location *src)
+static void copy_loc(struct dcopy *dc, struct qms_location *dst, const struct qms_location *src)
 {
     *dst = *src;
-    dst->part = src->part ? copy_line(a, src->part, QMS_MAX_LOC_TEXT) : NULL;
-    dst->section = src->section ? copy_line(a, src->section, QMS_MAX_LOC_TEXT) : NULL;
-    return (src->part && !dst->part) || (src->section && !dst->section) ? QMS_ENOMEM : 0;
+    dst->part = dc_line(dc, src->part, QMS_MAX_LOC_TEXT);
+    dst->section = dc_line(dc, src->section, QMS_MAX_LOC_TEXT);
 }
 
-static const char *dup_or_empty(struct qms_arena *a, const char *s, int *bad)
+static void *dc_array(struct dcopy *dc, size_t n, size_t size)
 {
-    char *c = qms_arena_strdup(a, s ? s : "");
-    if (!c)
-        *bad = 1;
-    return c;
+    void *p = n <= SIZE_MAX / size ? qms_arena_alloc(dc->a, n * size) : NULL;
+    if (!p)
+        dc->bad = 1;
+    return p;
 }
 
 /* ---------------------------------------------------------------- metadata copies */
 
-static const char *dup_opt(struct qms_arena *a, const char *s, int *bad)
-{
-    if (!s)
-        return NULL;
-    char *c = qms_arena_strdup(a, s);
-    if (!c)
-        *bad = 1;
-    return c;
-}
-
-static void copy_value(struct qms_arena *a, struct qms_meta_value *dst,
-                       const struct qms_meta_value *src, int *bad)
+static void copy_value(struct dcopy *dc, struct qms_meta_value *dst, const struct qms_meta_value *src)
 {
     *dst = *src;
-    dst->value = dup_opt(a, src->value, bad);
-    dst->raw = dup_opt(a, src->raw, bad);
-    dst->label = dup_opt(a, src->label, bad);
-    *bad |= copy_loc(a, &dst->loc, &src->loc) < 0;
+    dst->value = dc_str(dc, src->value);
+    dst->raw = dc_str(dc, src->raw);
+    dst->label = dc_str(dc, src->label);
+    copy_loc(dc, &dst->loc, &src->loc);
 }
 
-/* A deep copy of a metadata record into `a` (the document's arena dies with the document). */
-static const struct qms_meta *copy_meta(struct qms_arena *a, const struct qms_meta *src)
+/* A deep copy of a metadata record (the document's arena dies with the document). */
+static const struct qms_meta *copy_meta(struct dcopy *dc, const struct qms_meta *src)
 {
-    if (!src)
-        return NULL;
-    int bad = 0;
-    struct qms_meta *m = qms_arena_alloc(a, sizeof *m);
+    struct qms_meta *m = dc_array(dc, 1, sizeof *m);
     if (!m)
         return NULL;
     *m = *src;
@@ -284,27 +378,27 @@ static const struct qms_meta *copy_meta(struct qms_arena *a, const struct qms_me
         m->fields[f].n = 0;
         if (!sv->n || !sv->items)
             continue;
-        struct qms_meta_value *items = qms_arena_alloc(a, sv->n * sizeof *items);
+        struct qms_meta_value *items = dc_array(dc, sv->n, sizeof *items);
         if (!items)
             return NULL;
         for (size_t i = 0; i < sv->n; i++)
-            copy_value(a, &items[i], &sv->items[i], &bad);
+            copy_value(dc, &items[i], &sv->items[i]);
         m->fields[f].items = items;
         m->fields[f].n = sv->n;
     }
     m->history = NULL;
     m->n_history = 0;
     if (src->n_history && src->history) {
-        struct qms_meta_history_row *rows = qms_arena_alloc(a, src->n_history * sizeof *rows);
+        struct qms_meta_history_row *rows = dc_array(dc, src->n_history, sizeof *rows);
         if (!rows)
             return NULL;
         for (size_t i = 0; i < src->n_history; i++) {
             const struct qms_meta_history_row *r = &src->history[i];
-            copy_value(a, &rows[i].revision, &r->revision, &bad);
-            copy_value(a, &rows[i].date, &r->date, &bad);
-            rows[i].description = dup_opt(a, r->description, &bad);
-            rows[i].people = dup_opt(a, r->people, &bad);
-            bad |= copy_loc(a, &rows[i].loc, &r->loc) < 0;
+            copy_value(dc, &rows[i].revision, &r->revision);
+            copy_value(dc, &rows[i].date, &r->date);
+            rows[i].description = dc_str(dc, r->description);
+            rows[i].people = dc_str(dc, r->people);
+            copy_loc(dc, &rows[i].loc, &r->loc);
         }
         m->history = rows;
         m->n_history = src->n_history;
@@ -312,75 +406,73 @@ static const struct qms_meta *copy_meta(struct qms_arena *a, const struct qms_me
     m->register_entries = NULL;
     m->n_register_entries = 0;
     if (src->n_register_entries && src->register_entries) {
-        struct qms_meta_register_entry *es = qms_arena_alloc(a, src->n_register_entries * sizeof *es);
+        struct qms_meta_register_entry *es = dc_array(dc, src->n_register_entries, sizeof *es);
         if (!es)
             return NULL;
         for (size_t i = 0; i < src->n_register_entries; i++) {
             const struct qms_meta_register_entry *r = &src->register_entries[i];
-            copy_value(a, &es[i].id, &r->id, &bad);
-            es[i].title = dup_opt(a, r->title, &bad);
-            copy_value(a, &es[i].revision, &r->revision, &bad);
-            copy_value(a, &es[i].status, &r->status, &bad);
-            copy_value(a, &es[i].date, &r->date, &bad);
-            bad |= copy_loc(a, &es[i].loc, &r->loc) < 0;
+            copy_value(dc, &es[i].id, &r->id);
+            es[i].title = dc_str(dc, r->title);
+            copy_value(dc, &es[i].revision, &r->revision);
+            copy_value(dc, &es[i].status, &r->status);
+            copy_value(dc, &es[i].date, &r->date);
+            copy_loc(dc, &es[i].loc, &r->loc);
         }
         m->register_entries = es;
         m->n_register_entries = src->n_register_entries;
     }
-    return bad ? NULL : m;
+    return dc->bad ? NULL : m;
 }
 
-/* Keeps what set rules need; every string copied into the worker's arena. */
-static int build_digest(struct qms_digest *d, struct qms_arena *a, const struct qms_doc *doc)
+/* Keeps what set rules need; every string copied (once) into the worker's arena. */
+static int build_digest(struct qms_digest *d, struct dcopy *dc, const struct qms_doc *doc)
 {
-    int bad = 0;
     for (size_t i = 0; i < doc->n_blocks; i++) {
         const struct qms_block *b = &doc->blocks[i];
         if ((b->kind == QMS_BLOCK_TITLE || b->kind == QMS_BLOCK_HEADING) && b->text) {
-            d->title = copy_line(a, b->text, QMS_MAX_TITLE);
-            bad |= !d->title;
+            d->title = dc_line(dc, b->text, QMS_MAX_TITLE);
             break;
         }
     }
     if (doc->n_links) {
-        struct qms_link *links = qms_arena_alloc(a, doc->n_links * sizeof *links);
+        struct qms_link *links = dc_array(dc, doc->n_links, sizeof *links);
         if (!links)
             return QMS_ENOMEM;
         for (size_t i = 0; i < doc->n_links; i++) {
             const struct qms_link *s = &doc->links[i];
             links[i].kind = s->kind;
             links[i].target_kind = s->target_kind;
-            links[i].target = dup_or_empty(a, s->target, &bad);
-            links[i].anchor = s->anchor ? dup_or_empty(a, s->anchor, &bad) : NULL;
-            links[i].text = dup_or_empty(a, s->text, &bad);
-            bad |= copy_loc(a, &links[i].loc, &s->loc) < 0;
+            links[i].target = dc_str_or_empty(dc, s->target);
+            links[i].anchor = s->anchor ? dc_str_or_empty(dc, s->anchor) : NULL;
+            links[i].text = dc_str_or_empty(dc, s->text);
+            copy_loc(dc, &links[i].loc, &s->loc);
         }
         d->links = links;
         d->n_links = doc->n_links;
     }
     if (doc->n_anchors) {
-        struct qms_anchor *anchors = qms_arena_alloc(a, doc->n_anchors * sizeof *anchors);
+        struct qms_anchor *anchors = dc_array(dc, doc->n_anchors, sizeof *anchors);
         if (!anchors)
             return QMS_ENOMEM;
         for (size_t i = 0; i < doc->n_anchors; i++) {
             anchors[i].kind = doc->anchors[i].kind;
-            anchors[i].name = dup_or_empty(a, doc->anchors[i].name, &bad);
-            bad |= copy_loc(a, &anchors[i].loc, &doc->anchors[i].loc) < 0;
+            anchors[i].name = dc_str_or_empty(dc, doc->anchors[i].name);
+            copy_loc(dc, &anchors[i].loc, &doc->anchors[i].loc);
         }
         d->anchors = anchors;
         d->n_anchors = doc->n_anchors;
     }
     if (doc->n_properties) {
-        struct qms_property *props = qms_arena_alloc(a, doc->n_properties * sizeof *props);
+        struct qms_property *props = dc_array(dc, doc->n_properties, sizeof *props);
         if (!props)
             return QMS_ENOMEM;
         for (size_t i = 0; i < doc->n_properties; i++) {
             const struct qms_property *s = &doc->properties[i];
             props[i].source = s->source;
-            props[i].name = dup_or_empty(a, s->name, &bad);
-            props[i].value = dup_or_empty(a, s->value, &bad);
-            props[i].type = s->type ? dup_or_empty(a, s->type, &bad) : NULL;
-            bad |= copy_loc(a, &props[i].loc, &s->loc) < 0;
+            props[i].name = dc_str_or_empty(dc, s->name);
+            props[i].value = dc_str_or_empty(dc, s->value);
+            props[i].type = s->type ? dc_str_or_empty(dc, s->type) : NULL;
+            copy_loc(dc, &props[i].loc, &s->loc);
         }
         d->properties = props;
         d->n_properties = doc->n_properties;
@@ -389,9 +481,9 @@ static int build_digest(struct qms_digest *d, struct qms_arena *a, const struct 
     d->n_deletions = doc->n_deletions;
     d->n_comments = doc->n_comments;
     /* the record lives in the document's arena, which is about to be freed */
-    if (doc->meta && !(d->meta = copy_meta(a, doc->meta)))
+    if (doc->meta && !(d->meta = copy_meta(dc, doc->meta)))
         return QMS_ENOMEM;
-    return bad ? QMS_ENOMEM : 0;
+    return dc->bad ? QMS_ENOMEM : 0;
 }
 
 /* ---------------------------------------------------------------- workers */
@@ -459,7 +551,8 @@ static void restore_cached(struct qms_run *run, struct qms_job *job, struct qms_
     pthread_mutex_unlock(&run->lock);
 }
 
-static void process_one(struct qms_run *run, size_t index, struct qms_arena *arena)
+static void process_one(struct qms_run *run, size_t index, struct qms_arena *arena,
+                        struct strpool *pool)
 {
     struct qms_engine *e = run->e;
     const struct qms_input *input = &run->in->docs[index];
@@ -549,7 +642,9 @@ static void process_one(struct qms_run *run, size_t index, struct qms_arena *are
             pthread_mutex_unlock(&run->lock);
         }
     }
-    if (build_digest(d, arena, doc) < 0) {
+    struct dcopy dc = {arena, pool, 0};
+    pool_next_document(pool);
+    if (build_digest(d, &dc, doc) < 0) {
         pthread_mutex_lock(&run->lock);
         run->oom = 1;
         pthread_mutex_unlock(&run->lock);
@@ -562,6 +657,7 @@ static void process_one(struct qms_run *run, size_t index, struct qms_arena *are
 struct worker {
     struct qms_run *run;
     struct qms_arena *arena;
+    struct strpool pool;
     pthread_t thread;
     int started;
 };
@@ -570,6 +666,9 @@ static void *worker_main(void *payload)
 {
     struct worker *w = payload;
     struct qms_run *run = w->run;
+    /* no memory for the pool: every string is simply copied */
+    w->pool.slots = calloc(POOL_SLOTS, sizeof *w->pool.slots);
+    w->pool.gen = 0;
     qms_guard_thread_begin();
     for (;;) {
         pthread_mutex_lock(&run->lock);
@@ -579,13 +678,15 @@ static void *worker_main(void *payload)
         }
         size_t index = run->next++;
         pthread_mutex_unlock(&run->lock);
-        process_one(run, index, w->arena);
+        process_one(run, index, w->arena, &w->pool);
         pthread_mutex_lock(&run->lock);
         run->done++;
         pthread_cond_signal(&run->progress);
         pthread_mutex_unlock(&run->lock);
     }
     qms_guard_thread_end();
+    free(w->pool.slots);
+    w->pool.slots = NULL;
     return NULL;
 }
 
