@@ -48,4 +48,41 @@ int qms_md_entity(struct qms_buf *out, const char *s, size_t len);
 /* Normalises a link label for matching: trimmed, runs of white space to one space, lower-case. */
 int qms_md_label_key(struct qms_buf *out, const char *s, size_t len);
 
+/*
+ * The block scanner: the common block forms of QMS documents (blank lines, ATX headings,
+ * paragraphs, thematic breaks, fenced code, pipe tables) read in one pass, as a list of
+ * events in reading order; also HTML comment blocks. Whatever it is not sure to read exactly as tree-sitter's block
+ * grammar does (HTML, indented code, lists, quotes, setext underlines, reference definitions,
+ * tabs in indentation, ...) makes it give up on the whole document: the grammar reads it.
+ * `src` is the normalised text (LF line ends, ending with a line end, front matter blanked).
+ * Returns 1 with the events in *out (free() them), 0 when it gives up, QMS_ENOMEM.
+ */
+enum qms_mdb_kind {
+    QMS_MDB_HEADING,   /* ATX heading at `off`, `level`, inline content [a, b) (empty: none) */
+    QMS_MDB_PARAGRAPH, /* inline content [a, b) */
+    QMS_MDB_CODE,      /* fenced code block at `off`, content [a, b) */
+    QMS_MDB_HTML,      /* an HTML comment block [a, b) */
+    QMS_MDB_TABLE,     /* a pipe table starts at `off` */
+    QMS_MDB_ROW,       /* a row starts (level 1: the header row) */
+    QMS_MDB_PIPE,      /* a column pipe of the row, at `off` */
+    QMS_MDB_CELL,      /* a cell's content [a, b) */
+    QMS_MDB_ROW_END,
+    QMS_MDB_TABLE_END
+};
+
+struct qms_mdb {
+    enum qms_mdb_kind kind;
+    uint32_t level;
+    uint32_t off;
+    uint32_t a, b;
+};
+
+int qms_md_scan_blocks(struct qms_mdb **out, size_t *n_out, const char *src, uint32_t len);
+
+/* Tests: 0 turns the block scanner off (every document goes to the grammar), 1 back on.
+ * The environment variable QMSLINT_MD_NO_FASTPATH (any value) also turns it off. */
+void qms_md_set_fastpath(int on);
+/* 1 when the last qms_md_read() of this thread took the block scanner's path. */
+int qms_md_last_read_fast(void);
+
 #endif

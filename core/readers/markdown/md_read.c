@@ -1,6 +1,7 @@
 /*
- * The Markdown reader: tree-sitter's block grammar for the structure, its inline grammar
- * (one parse per inline range, as the grammar's README describes) for links and text.
+ * The Markdown reader: the block scanner (md_block.c) for the block structure of the common
+ * forms, tree-sitter's block grammar for every other document, and its inline grammar (one
+ * parse per inline range, as the grammar's README describes) for links and text.
  * Positions are byte offsets in the normalised text (BOM removed, CRLF -> LF), which keep
  * every line and column of the original file.
  */
@@ -2065,6 +2066,87 @@ static void walk(struct md *m, TSNode n, enum qms_block_kind para_kind, uint32_t
     ts_tree_cursor_delete(&cur);
 }
 
+/* ---- the block scanner's path ---- */
+
+static int fastpath_off;
+static _Thread_local int last_read_fast;
+
+void qms_md_set_fastpath(int on) { fastpath_off = !on; }
+
+int qms_md_last_read_fast(void) { return last_read_fast; }
+
+/* Builds the model from the block scanner's events, as walk() does from the grammar's tree. */
+static void replay(struct md *m, const struct qms_mdb *ev, size_t n)
+{
+    struct trow t;
+    memset(&t, 0, sizeof t);
+    for (size_t i = 0; i < n && !m->rc; i++) {
+        const struct qms_mdb *e = &ev[i];
+        struct isrc src = {NULL, e->a, e->b, NULL, 0};
+        switch (e->kind) {
+        case QMS_MDB_HEADING:
+            heading_emit(m, e->off, e->level, 0, e->b > e->a ? &src : NULL);
+            break;
+        case QMS_MDB_PARAGRAPH:
+            paragraph_emit(m, &src, QMS_BLOCK_PARAGRAPH, 0);
+            break;
+        case QMS_MDB_CODE:
+            qms_buf_reset(&m->out);
+            copy_verbatim(m, &m->out, e->a, e->b, NULL, 0);
+            code_finish(m, e->off);
+            break;
+        case QMS_MDB_HTML:
+            scan_html(m, e->a, e->b, NULL, 0);
+            flush_pending(m);
+            break;
+        case QMS_MDB_TABLE:
+            memset(&t, 0, sizeof t);
+            t.table = qms_docb_table_begin(&m->b, -1, loc_at(m, e->off));
+            if (t.table < 0)
+                fail(m, t.table);
+            break;
+        case QMS_MDB_ROW:
+            trow_begin(&t, e->level == 1, 0);
+            break;
+        case QMS_MDB_PIPE:
+            trow_pipe(&t);
+            break;
+        case QMS_MDB_CELL:
+            trow_cell(m, &t, &src);
+            break;
+        case QMS_MDB_ROW_END:
+            trow_end(&t);
+            break;
+        case QMS_MDB_TABLE_END: {
+            int rc = qms_docb_table_end(&m->b, t.table);
+            if (rc)
+                fail(m, rc);
+            break;
+        }
+        }
+    }
+}
+
+/* Reads the document with the block scanner when it takes it: 1, else 0 (nothing done). */
+static int read_fast(struct md *m)
+{
+    /* the grammar's walk stops at max_depth: shallow caps are left to it */
+    if (fastpath_off || m->max_depth < 32 || getenv("QMSLINT_MD_NO_FASTPATH"))
+        return 0;
+    struct qms_mdb *ev = NULL;
+    size_t n = 0;
+    int rc = qms_md_scan_blocks(&ev, &n, m->src, m->len);
+    if (rc < 0) {
+        fail(m, rc);
+        return 1;
+    }
+    if (rc == 0)
+        return 0;
+    replay(m, ev, n);
+    free(ev);
+    return 1;
+}
+
 /* ---- entry point ---- */
 
 /* BOM removed, CRLF and lone CR to LF: line numbers and byte columns are those of the file. */
@@ -2116,6 +2198,7 @@ int qms_md_read(struct qms_doc **out, const char *path, const char *data, size_t
     if (rc)
         return rc;
 
+    last_read_fast = 0;
     struct md m;
     memset(&m, 0, sizeof m);
     m.path = path ? path : "";
@@ -2148,11 +2231,17 @@ int qms_md_read(struct qms_doc **out, const char *path, const char *data, size_t
     front_matter(&m, src);
     if (m.len == 0 || m.rc)
         goto done;
-    block_parser = ts_parser_new();
     m.inline_parser = ts_parser_new();
-    if (!block_parser || !m.inline_parser ||
-        !ts_parser_set_language(block_parser, tree_sitter_markdown()) ||
-        !ts_parser_set_language(m.inline_parser, tree_sitter_markdown_inline())) {
+    if (!m.inline_parser || !ts_parser_set_language(m.inline_parser, tree_sitter_markdown_inline())) {
+        m.rc = qms_err_set(err, QMS_EINTERNAL, "cannot load the Markdown grammar");
+        goto done;
+    }
+    if (read_fast(&m)) {
+        last_read_fast = 1;
+        goto done;
+    }
+    block_parser = ts_parser_new();
+    if (!block_parser || !ts_parser_set_language(block_parser, tree_sitter_markdown())) {
         m.rc = qms_err_set(err, QMS_EINTERNAL, "cannot load the Markdown grammar");
         goto done;
     }
