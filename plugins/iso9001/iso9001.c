@@ -76,6 +76,8 @@ struct phrase_index {
     struct phrase_entry *entries; /* in (group, index) order */
     size_t n;
     uint32_t *buckets;            /* entry + 1 by first-word hash; 0 empty */
+    uint64_t first_lengths[256];  /* bit (length % 64) set: a first word starting with that
+                                     byte has that length (most words are passed over on it) */
     size_t mask;
     uint32_t *odd;                /* entries not of the " word ..." shape: found with strstr */
     size_t n_odd;
@@ -251,10 +253,42 @@ static size_t utf8_seq(const unsigned char *s, size_t avail)
     return n;
 }
 
+enum fold { FOLD_BLANK, FOLD_PUT, FOLD_RAW };
+
+/* What norm_text makes of the non-ASCII character at p[0] (avail bytes left): a blank, the
+   letters *put, or the bytes copied; returns how many bytes it takes. */
+static size_t fold_multibyte(const unsigned char *p, size_t avail, const char **put, enum fold *how)
+{
+    size_t n = utf8_seq(p, avail);
+    *put = NULL;
+    *how = FOLD_BLANK;
+    if (n == 0)
+        return 1;
+    if (n == 2 && p[0] == 0xC3) {
+        *put = latin1_fold[p[1] - 0x80];
+        if ((*put)[0] != ' ')
+            *how = FOLD_PUT;
+    } else if (n == 2 && p[0] == 0xC5 && (p[1] == 0x92 || p[1] == 0x93)) {
+        *put = "oe";
+        *how = FOLD_PUT;
+    } else if (n == 2 && (p[0] == 0xC2 || p[0] == 0xCC || p[0] == 0xCD)) {
+        /* NBSP, section sign, combining marks */
+    } else if (n == 3 && p[0] == 0xE2 && (p[1] == 0x80 || p[1] == 0x81)) {
+        /* dashes, quotes, spaces */
+    } else {
+        *how = FOLD_RAW;
+    }
+    return n;
+}
+
 /*
  * Normalizes s[0..len) into out (cap >= 3 bytes): " word word " — ASCII and Latin-1 letters
  * folded to lower-case base letters, anything not a letter or digit one space, framed by a
  * space on each side so whole-word phrases are found with strstr. Returns the length.
+ *
+ * No character makes more bytes than it takes, so the output is at most len + 2 bytes and
+ * with cap >= len + 8 no cap check below can fire: that case (every scan of a document) runs
+ * a loop without them, the same output written faster.
  */
 static size_t norm_text(char *out, size_t cap, const char *s, size_t len)
 {
@@ -266,6 +300,33 @@ static size_t norm_text(char *out, size_t cap, const char *s, size_t len)
         return 0;
     }
     out[o++] = ' ';
+    if (len < SIZE_MAX - 8 && cap >= len + 8) {
+        while (i < len) {
+            unsigned char c = p[i];
+            if (c < 0x80) {
+                /* a letter lowered, a digit, or a blank unless one is there already */
+                char m = (unsigned)((c | 0x20) - 'a') < 26 ? (char)(c | 0x20) : is_digit(c) ? (char)c : ' ';
+                out[o] = m;
+                o += m != ' ' || out[o - 1] != ' ';
+                i++;
+                continue;
+            }
+            const char *put;
+            enum fold how;
+            size_t n = fold_multibyte(p + i, len - i, &put, &how);
+            if (how == FOLD_RAW) {
+                memcpy(out + o, p + i, n);
+                o += n;
+            } else if (how == FOLD_PUT) {
+                size_t k = strlen(put);
+                memcpy(out + o, put, k);
+                o += k;
+            } else if (out[o - 1] != ' ') {
+                out[o++] = ' ';
+            }
+            i += n;
+        }
+    }
     while (i < len && o + 6 < cap) {
         unsigned char c = p[i];
         const char *put = NULL;
@@ -280,20 +341,9 @@ static size_t norm_text(char *out, size_t cap, const char *s, size_t len)
                 continue;
             }
         } else {
-            n = utf8_seq(p + i, len - i);
-            if (n == 0) {
-                n = 1;
-            } else if (n == 2 && c == 0xC3) {
-                put = latin1_fold[p[i + 1] - 0x80];
-                if (put[0] == ' ')
-                    put = NULL;
-            } else if (n == 2 && c == 0xC5 && (p[i + 1] == 0x92 || p[i + 1] == 0x93)) {
-                put = "oe";
-            } else if (n == 2 && (c == 0xC2 || c == 0xCC || c == 0xCD)) {
-                put = NULL; /* NBSP, section sign, combining marks */
-            } else if (n == 3 && c == 0xE2 && (p[i + 1] == 0x80 || p[i + 1] == 0x81)) {
-                put = NULL; /* dashes, quotes, spaces */
-            } else {
+            enum fold how;
+            n = fold_multibyte(p + i, len - i, &put, &how);
+            if (how == FOLD_RAW) {
                 if (o + n + 2 < cap) {
                     memcpy(out + o, p + i, n);
                     o += n;
@@ -301,6 +351,8 @@ static size_t norm_text(char *out, size_t cap, const char *s, size_t len)
                 i += n;
                 continue;
             }
+            if (how == FOLD_BLANK)
+                put = NULL;
         }
         if (put) {
             size_t k = strlen(put);
@@ -379,6 +431,7 @@ static int phrase_index_build(struct iso_state *st, struct phrase_index *ix, con
             }
             e->first_len = (size_t)(sp - norm - 1);
             e->hash = word_hash(norm + 1, e->first_len);
+            ix->first_lengths[(unsigned char)norm[1]] |= (uint64_t)1 << (e->first_len % 64);
             e->next = ix->buckets[e->hash & ix->mask];
             ix->buckets[e->hash & ix->mask] = (uint32_t)++ix->n;
         }
@@ -408,15 +461,17 @@ static void phrase_index_scan(const struct phrase_index *ix, const char *t, size
     const char *p = memchr(t, ' ', len);
     while (p) {
         const char *w = p + 1, *q = w;
-        uint32_t h = 2166136261u;
-        while (q < end && *q != ' ') {
-            h = (h ^ (unsigned char)*q) * 16777619u;
+        while (q < end && *q != ' ')
             q++;
-        }
         if (q >= end)
             break;
         size_t wl = (size_t)(q - w);
-        for (uint32_t x = wl ? ix->buckets[h & ix->mask] : 0; x; x = ix->entries[x - 1].next) {
+        if (!wl || !(ix->first_lengths[(unsigned char)*w] >> (wl % 64) & 1)) {
+            p = q;
+            continue;
+        }
+        uint32_t h = word_hash(w, wl);
+        for (uint32_t x = ix->buckets[h & ix->mask]; x; x = ix->entries[x - 1].next) {
             const struct phrase_entry *e = &ix->entries[x - 1];
             if (e->hash == h && e->first_len == wl && e->len <= (size_t)(end - p) && memcmp(p, e->norm, e->len) == 0)
                 keep_first(best, e);
