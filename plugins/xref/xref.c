@@ -881,6 +881,11 @@ static void scan_block(struct xr_ctx *c, struct xr_builder *b, const struct qms_
     /* quoted phrases that may be titles ("see “Internal Auditing”") */
     for (size_t i = 0; i < len && b->n_quotes < QUOTES_CAP; i++) {
         size_t qa, qb, qe;
+        /* only '"', “, „ (0xE2 ...) and « (0xC2 ...) open a quote: a call per byte was the
+           plugin's largest cost */
+        unsigned char opener = (unsigned char)s[i];
+        if (opener != '"' && opener != 0xE2 && opener != 0xC2)
+            continue;
         if (!quoted_at(s, len, i, &qa, &qb, &qe))
             continue;
         int taken = 0;

@@ -410,6 +410,26 @@ Test(xref, quoted_title_citation_counts_as_a_reference)
     cr_expect_eq(fake_count(&host, "xref/orphan"), 0);
 }
 
+Test(xref, quoted_titles_in_every_quote_form_and_position_are_references)
+{
+    /* a quote filling the paragraph, ending it, right after a dash or a no-break space (other
+       bytes that start like a quote), and text that is not quoted at all */
+    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    fake_para(a, "“Internal Auditing”");
+    fake_para(a, "Training follows \"Training Plan\"");
+    fake_para(a, "See –„Control of Records“ and\xc2\xa0«Supplier Evaluation»");
+    fake_para(a, "Unquoted Title is not cited, nor is “ Empty ” ” “.");
+    struct fake_doc *b = procedure("QP-008.md", "QP-008", "Internal Auditing", "1");
+    fake_para(b, "Purchasing is described in QP-001.");
+    struct fake_doc *c = procedure("QP-009.md", "QP-009", "Training Plan", "1");
+    struct fake_doc *d = procedure("QP-010.md", "QP-010", "Control of Records", "1");
+    struct fake_doc *e = procedure("QP-011.md", "QP-011", "Supplier Evaluation", "1");
+    struct fake_doc *f = procedure("QP-012.md", "QP-012", "Unquoted Title", "1");
+    RUN(a, b, c, d, e, f);
+    cr_expect_eq(fake_count(&host, "xref/orphan"), 1, "only the unquoted title");
+    cr_expect_not_null(fake_find(&host, "xref/orphan", "QP-012"));
+}
+
 /* ---- configuration and hostile input ---- */
 
 Test(xref, rule_turned_off_reports_nothing)
