@@ -103,6 +103,11 @@ void *qms_arena_alloc(struct qms_arena *a, size_t size)
     return p;
 }
 
+void *qms_arena_alloc_raw(struct qms_arena *a, size_t size)
+{
+    return arena_take(a, size, ARENA_ALIGN);
+}
+
 char *qms_arena_strndup(struct qms_arena *a, const char *s, size_t len)
 {
     if (len == SIZE_MAX)

@@ -14,6 +14,8 @@ void qms_arena_free(struct qms_arena *a);
 
 /* `size` zeroed bytes aligned for any type; NULL when out of memory or over the cap. */
 void *qms_arena_alloc(struct qms_arena *a, size_t size);
+/* `size` bytes aligned for any type, not zeroed (a buffer about to be filled). */
+void *qms_arena_alloc_raw(struct qms_arena *a, size_t size);
 /* A copy of s[0..len) plus a NUL; NULL on failure. */
 char *qms_arena_strndup(struct qms_arena *a, const char *s, size_t len);
 char *qms_arena_strdup(struct qms_arena *a, const char *s);

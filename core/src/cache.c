@@ -5,9 +5,13 @@
  *   entry:      str path  u64 size ino dev  i64 mtime ctime  [32] content SHA-256
  *               digest  blobs  suppressions  findings
  *
- * A string is u32 (length + 1, 0 for NULL) and its bytes. Anything that does not decode
- * exactly (magic, format, length, checksum, key, a count past the end, a bad enum) makes the
- * whole file ignored: it is only ever an optimisation. */
+ * A string is u32 0 for NULL; u32 (length + 1) then its bytes and a NUL; or u32 (0x80000000 |
+ * k) for the same bytes as the k-th string written in the same entry (a section heading is
+ * the location of every value under it). The file is read whole into memory and restored
+ * entries point into it: a string is never copied. Anything that does not decode exactly
+ * (magic, format, length, checksum, key, a count past the end, a reference forward, a bad
+ * enum, a finding string the host would not have made) makes the whole file ignored: it is
+ * only ever an optimisation. */
 #include "cache.h"
 
 #include <dirent.h>
@@ -26,10 +30,12 @@
 #include "engine_int.h"
 
 #define CACHE_MAGIC "QMSLCACH"
-#define CACHE_FORMAT 2u
+#define CACHE_FORMAT 3u
 #define CACHE_HEADER 56u                 /* magic 8 + format 8 + length 8 + sum 32 */
 #define CACHE_MAX_FILE (2ull << 30)      /* 2 GB: anything larger is not ours */
 #define CACHE_MAX_STR (16u << 20)
+#define CACHE_STR_REF 0x80000000u
+#define WPOOL_SLOTS 4096u                /* strings an entry's writer can refer back to */
 #define CACHE_MAX_RULE_FILE (64u << 20)
 #define RACY_NS 2000000000LL             /* stat trusted only for files older than this */
 
@@ -239,11 +245,21 @@ struct slot {
     unsigned char hash[32];
 };
 
+/* The strings written in the current entry, by content, for back references. */
+struct wpool_slot {
+    const char *s;
+    size_t len;
+    uint32_t index;
+    uint32_t gen;
+};
+
 struct wbuf {
     unsigned char *p;
     size_t len, cap;
     int oom;
     int toolong;
+    struct wpool_slot *pool;         /* WPOOL_SLOTS, or NULL: no references */
+    uint32_t gen, n_strs, n_pooled;
 };
 
 struct qms_cache {
@@ -343,6 +359,25 @@ static void w_u8(struct wbuf *w, unsigned v)
     w_bytes(w, &b, 1);
 }
 
+static uint64_t str_hash(const char *s, size_t n)
+{
+    uint64_t h = 14695981039346656037ull; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+/* A new entry: its strings are numbered from 0 again. */
+static void w_entry_begin(struct wbuf *w)
+{
+    w->n_strs = 0;
+    w->n_pooled = 0;
+    if (w->pool && ++w->gen == 0) {
+        memset(w->pool, 0, WPOOL_SLOTS * sizeof *w->pool);
+        w->gen = 1;
+    }
+}
+
 static void w_str(struct wbuf *w, const char *s)
 {
     if (!s) {
@@ -354,8 +389,36 @@ static void w_str(struct wbuf *w, const char *s)
         w->toolong = 1; /* not storable: the caller drops the entry */
         return;
     }
+    struct wpool_slot *free_slot = NULL;
+    if (w->pool) {
+        uint64_t h = str_hash(s, n);
+        for (uint32_t i = (uint32_t)h & (WPOOL_SLOTS - 1);; i = (i + 1) & (WPOOL_SLOTS - 1)) {
+            struct wpool_slot *sl = &w->pool[i];
+            if (sl->gen != w->gen) {
+                if (w->n_pooled < WPOOL_SLOTS / 4 * 3)
+                    free_slot = sl;
+                break;
+            }
+            if (sl->len == n && memcmp(sl->s, s, n) == 0) {
+                w_u32(w, CACHE_STR_REF | sl->index);
+                return;
+            }
+        }
+    }
+    if (w->n_strs >= CACHE_STR_REF - 1) {
+        w->toolong = 1;
+        return;
+    }
+    if (free_slot) {
+        free_slot->s = s;
+        free_slot->len = n;
+        free_slot->index = w->n_strs;
+        free_slot->gen = w->gen;
+        w->n_pooled++;
+    }
+    w->n_strs++;
     w_u32(w, (uint32_t)n + 1);
-    w_bytes(w, s, n);
+    w_bytes(w, s, n + 1); /* with its NUL: the reader points into the file */
 }
 
 static void w_loc(struct wbuf *w, const struct qms_location *l)
@@ -463,6 +526,8 @@ struct rbuf {
     size_t len, pos;
     int bad;
     struct qms_arena *a;
+    const char **strs;               /* the current entry's strings, for back references */
+    size_t n_strs, cap_strs;
 };
 
 static const unsigned char *r_take(struct rbuf *r, size_t n)
@@ -520,25 +585,61 @@ static size_t r_count(struct rbuf *r, size_t min)
     return (size_t)n;
 }
 
+/* A string of the file (in place: the buffer lives as long as the entries). */
 static const char *r_str(struct rbuf *r)
 {
     uint32_t n = r_u32(r);
     if (r->bad || n == 0)
         return NULL;
+    if (n & CACHE_STR_REF) {
+        uint32_t k = n & ~CACHE_STR_REF;
+        if (k >= r->n_strs) {
+            r->bad = 1;
+            return NULL;
+        }
+        return r->strs[k];
+    }
     if (n > CACHE_MAX_STR) {
         r->bad = 1;
         return NULL;
     }
-    const unsigned char *b = r_take(r, n - 1);
+    const unsigned char *b = r_take(r, n);
     if (!b)
         return NULL;
-    if (memchr(b, '\0', n - 1)) {
+    if (b[n - 1] != '\0' || memchr(b, '\0', n - 1)) {
         r->bad = 1;
         return NULL;
     }
-    char *s = qms_arena_strndup(r->a, (const char *)b, n - 1);
-    if (!s)
+    if (r->n_strs == r->cap_strs) {
+        size_t cap = r->cap_strs ? r->cap_strs * 2 : 256;
+        const char **grown = realloc(r->strs, cap * sizeof *grown);
+        if (!grown) {
+            r->bad = 1;
+            return NULL;
+        }
+        r->strs = grown;
+        r->cap_strs = cap;
+    }
+    r->strs[r->n_strs++] = (const char *)b;
+    return (const char *)b;
+}
+
+/* A finding string as push_finding makes it: at most `cap` bytes, and with `line` no
+ * control character. Anything else is not ours. */
+static const char *r_finding_str(struct rbuf *r, size_t cap, int line, int nonnull)
+{
+    const char *s = r_str(r);
+    if (!s) {
+        if (nonnull)
+            r->bad = 1;
+        return NULL;
+    }
+    size_t n = strnlen(s, cap + 1);
+    if (n > cap)
         r->bad = 1;
+    for (size_t i = 0; line && i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            r->bad = 1;
     return s;
 }
 
@@ -696,6 +797,7 @@ static const char *plugin_name(const struct qms_engine *e, const char *name)
 static void r_entry(struct rbuf *r, struct centry *ce, const struct qms_engine *e, size_t n_plugins)
 {
     memset(ce, 0, sizeof *ce);
+    r->n_strs = 0;
     ce->pub.path = r_str_nonnull(r);
     ce->st.size = r_u64(r);
     ce->st.ino = r_u64(r);
@@ -756,12 +858,13 @@ static void r_entry(struct rbuf *r, struct centry *ce, const struct qms_engine *
     struct qms_cache_finding *fs = r_alloc(r, nf, sizeof *fs);
     for (size_t i = 0; fs && !r->bad && i < nf; i++) {
         struct qms_cache_finding *f = &fs[i];
+        /* restored findings share these strings: they must be what push_finding makes */
         f->rule_id = r_str_nonnull(r);
-        f->message = r_str_nonnull(r);
-        f->path = r_str_nonnull(r);
-        f->part = r_str(r);
-        f->section = r_str(r);
-        f->key = r_str(r);
+        f->message = r_finding_str(r, QMS_MAX_MESSAGE, 1, 1);
+        f->path = r_finding_str(r, 4096, 0, 1);
+        f->part = r_finding_str(r, 1024, 1, 0);
+        f->section = r_finding_str(r, 1024, 1, 0);
+        f->key = r_finding_str(r, QMS_MAX_KEY, 1, 0);
         f->plugin = plugin_name(e, r_str(r));
         uint32_t sev = r_u32(r);
         if (!f->plugin || sev < QMS_SEV_INFO || sev > QMS_SEV_ERROR)
@@ -1059,7 +1162,8 @@ static const char *load(struct qms_cache *c)
         return "truncated or too large";
     }
     size_t size = (size_t)st.st_size;
-    unsigned char *buf = malloc(size);
+    /* in the entries' arena: restored strings point into it */
+    unsigned char *buf = qms_arena_alloc_raw(c->arena, size);
     if (!buf) {
         close(fd);
         return "out of memory";
@@ -1090,7 +1194,7 @@ static const char *load(struct qms_cache *c)
         if (memcmp(sum, buf + 24, 32) != 0)
             why = "checksum mismatch";
     }
-    struct rbuf r = {buf + CACHE_HEADER, size - CACHE_HEADER, 0, 0, c->arena};
+    struct rbuf r = {buf + CACHE_HEADER, size - CACHE_HEADER, 0, 0, c->arena, NULL, 0, 0};
     if (!why) {
         const unsigned char *k = r_take(&r, 32);
         if (!k || memcmp(k, c->key, 32) != 0)
@@ -1136,7 +1240,7 @@ static const char *load(struct qms_cache *c)
             c->n_entries = n;
         }
     }
-    free(buf);
+    free(r.strs);
     return why;
 }
 
@@ -1209,6 +1313,7 @@ void qms_cache_free(struct qms_cache *c)
     free(c->entries);
     free(c->slots);
     free(c->out.p);
+    free(c->out.pool);
     free(c->file);
     free(c->dir);
     qms_arena_free(c->arena);
@@ -1388,6 +1493,7 @@ static int begin_write(struct qms_cache *c)
         return -1;
     qms_fsum_init(&c->sum);
     c->payload_len = 0;
+    c->out.pool = calloc(WPOOL_SLOTS, sizeof *c->out.pool); /* none: no back references */
     w_bytes(&c->out, c->key, 32);
     w_u64(&c->out, (uint64_t)c->started);
     w_u32(&c->out, (uint32_t)c->n_plugins);
@@ -1409,6 +1515,7 @@ int qms_cache_put(struct qms_cache *c, size_t index, const struct qms_digest *d,
     }
     struct wbuf *w = &c->out;
     size_t mark = w->len;
+    w_entry_begin(w);
     w_str(w, d->path);
     w_u64(w, sl->st.size);
     w_u64(w, sl->st.ino);

@@ -143,6 +143,37 @@ static int push_finding(struct qms_run *run, const char *rule_id, enum qms_sever
     return 0;
 }
 
+/* cache (issue 11): appends a finding restored from the cache; its strings stay in the
+ * cache's arena, which the result keeps (the cache only loads what push_finding makes).
+ * run->lock must be held. */
+static int push_restored(struct qms_run *run, const struct qms_cache_finding *cf)
+{
+    if (run->n_findings == run->cap_findings) {
+        size_t cap = run->cap_findings ? run->cap_findings * 2 : 256;
+        struct qms_finding *grown = realloc(run->findings, cap * sizeof *grown);
+        if (!grown) {
+            run->oom = 1;
+            return QMS_ENOMEM;
+        }
+        run->findings = grown;
+        run->cap_findings = cap;
+    }
+    struct qms_finding *f = &run->findings[run->n_findings++];
+    memset(f, 0, sizeof *f);
+    f->rule_id = (char *)cf->rule_id;
+    f->severity = cf->severity;
+    f->message = (char *)cf->message;
+    f->path = (char *)cf->path;
+    f->part = (char *)cf->part;
+    f->section = (char *)cf->section;
+    f->line = cf->line;
+    f->column = cf->column;
+    f->block = cf->block;
+    f->key = (char *)cf->key;
+    f->plugin = cf->plugin;
+    return 0;
+}
+
 /* cache (issue 11): remembers that the last finding came from document `doc`; lock held. */
 static void note_finding_doc(struct qms_run *run, size_t doc)
 {
@@ -533,14 +564,10 @@ static void restore_cached(struct qms_run *run, struct qms_job *job, struct qms_
         job->pdata[p].set = ce->blobs[p].set;
     }
     int bad = 0;
+    d->reserved[2] = (void *)ce->suppress; /* in the cache's arena, kept by the result */
     pthread_mutex_lock(&run->lock);
-    if (ce->suppress)
-        d->reserved[2] = (void *)qms_suppress_copy(run->farena, ce->suppress, &bad);
     for (size_t i = 0; i < ce->n_findings && !bad; i++) {
-        const struct qms_cache_finding *f = &ce->findings[i];
-        struct qms_location loc = {f->part, f->line, f->column, f->block, f->section};
-        if (push_finding(run, f->rule_id, f->severity, f->message, f->path, &loc, f->key,
-                         f->plugin) < 0)
+        if (push_restored(run, &ce->findings[i]) < 0)
             bad = 1;
         else
             note_finding_doc(run, job->index);
