@@ -2279,7 +2279,27 @@ static int iso_check_set(void *state, const struct qms_host_api *api, struct qms
                 ref->e = e;
             }
         }
-    /* now bucket[r] .. bucket[r + 1] are requirement r's entries */
+    /* now bucket[r] .. bucket[r + 1] are requirement r's entries; and tables[table_from[r]
+     * .. table_from[r + 1]] the places in refs of its mapping-table rows, in the same order:
+     * walking all of r's entries for every document that shows r, to compare only the rows,
+     * was quadratic (12 s of a 30,000-document set) */
+    size_t *tables = malloc((n_refs ? n_refs : 1) * sizeof *tables);
+    size_t *table_from = malloc((st->n_reqs + 1) * sizeof *table_from);
+    if (!tables || !table_from) {
+        free(tables);
+        free(table_from);
+        free(refs);
+        free(bucket);
+        return -1;
+    }
+    size_t n_tables = 0;
+    for (size_t r = 0; r < st->n_reqs; r++) {
+        table_from[r] = n_tables;
+        for (size_t k = bucket[r]; k < bucket[r + 1]; k++)
+            if (iso_digest_entry_at(dg[refs[k].d], refs[k].e)->kind == ISO_EV_DECLARED_TABLE)
+                tables[n_tables++] = k;
+    }
+    table_from[st->n_reqs] = n_tables;
     size_t table_budget = (size_t)1 << 22; /* mapping-table rows compared, per set */
 
     for (size_t r = 0; r < st->n_reqs; r++) {
@@ -2316,10 +2336,9 @@ static int iso_check_set(void *state, const struct qms_host_api *api, struct qms
             if (shown && !it->covered_by) {
                 /* declared for this document by a mapping-table row elsewhere */
                 const char *id = iso_digest_str(dg[d], dg[d]->id_off);
-                for (size_t m = bucket[r]; m < bucket[r + 1] && table_budget; m++) {
+                for (size_t x = table_from[r]; x < table_from[r + 1] && table_budget; x++) {
+                    size_t m = tables[x];
                     const struct iso_digest_entry *en = iso_digest_entry_at(dg[refs[m].d], refs[m].e);
-                    if (en->kind != ISO_EV_DECLARED_TABLE)
-                        continue;
                     table_budget--;
                     if (row_names(iso_digest_str(dg[refs[m].d], en->words_off), id, set->docs[d].path)) {
                         it->covered_by = set->docs[d].path;
@@ -2332,6 +2351,8 @@ static int iso_check_set(void *state, const struct qms_host_api *api, struct qms
             it->covered_by = run_strdup(st, it->covered_by);
         struct iso_cov_evidence *ev = run_alloc(st, (n_ev + 1) * sizeof *ev);
         if (!ev) {
+            free(tables);
+            free(table_from);
             free(refs);
             free(bucket);
             return -1;
@@ -2390,6 +2411,8 @@ static int iso_check_set(void *state, const struct qms_host_api *api, struct qms
             api->report(host, &f);
         }
     }
+    free(tables);
+    free(table_from);
     free(refs);
     free(bucket);
     st->coverage.standard = st->standard;
