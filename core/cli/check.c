@@ -448,6 +448,10 @@ int qms_cli_check(const struct qms_cli_opts *o)
                                 "sarif, junit or gitlab)",
                                 f);
     }
+    /* Reports of large sets run to tens of MB: written in big pieces, not 4 KiB ones. Before
+       anything is written to stdout, as setvbuf requires. */
+    if (!isatty(STDOUT_FILENO))
+        setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 20);
     int status = run_set(&st, o, 0);
     if (status != 0 || !st.cfg || !st.engine)
         goto done;

@@ -403,22 +403,29 @@ int qms_emit_dump_text(FILE *out, const struct qms_doc *doc)
 
 /* ---- json ---- */
 
+/* `prefix` then v in decimal, or null when 0 (unknown): the JSON documents list writes
+ * millions of these, printf costs more than the rest. */
+static void json_uint_member(FILE *out, const char *prefix, uint32_t v)
+{
+    fputs(prefix, out);
+    if (!v) {
+        fputs("null", out);
+        return;
+    }
+    char digits[16];
+    size_t n = sizeof digits;
+    for (; v; v /= 10)
+        digits[--n] = (char)('0' + v % 10);
+    fwrite(digits + n, 1, sizeof digits - n, out);
+}
+
 static void json_loc(FILE *out, const struct qms_location *loc)
 {
     fputs("\"location\": {\"part\": ", out);
     qms_json_string(out, loc->part);
-    if (loc->line)
-        fprintf(out, ", \"line\": %u", (unsigned)loc->line);
-    else
-        fputs(", \"line\": null", out);
-    if (loc->column)
-        fprintf(out, ", \"column\": %u", (unsigned)loc->column);
-    else
-        fputs(", \"column\": null", out);
-    if (loc->block)
-        fprintf(out, ", \"block\": %u", (unsigned)loc->block);
-    else
-        fputs(", \"block\": null", out);
+    json_uint_member(out, ", \"line\": ", loc->line);
+    json_uint_member(out, ", \"column\": ", loc->column);
+    json_uint_member(out, ", \"block\": ", loc->block);
     fputs(", \"section\": ", out);
     qms_json_string(out, loc->section);
     fputc('}', out);
@@ -431,7 +438,9 @@ static void json_flags(FILE *out, uint32_t flags, const struct flag_name *names,
     for (size_t i = 0; i < n; i++) {
         if (!(flags & names[i].bit))
             continue;
-        fprintf(out, "%s\"%s\"", first ? "" : ", ", names[i].name);
+        fputs(first ? "\"" : ", \"", out);
+        fputs(names[i].name, out);
+        fputc('"', out);
         first = 0;
     }
     fputc(']', out);
@@ -461,7 +470,9 @@ static void json_meta_value(FILE *out, const struct qms_meta_value *v)
     qms_json_string(out, v->raw);
     fputs(", \"label\": ", out);
     qms_json_string(out, v->label);
-    fprintf(out, ", \"source\": \"%s\", \"flags\": ", meta_source_word(v->source));
+    fputs(", \"source\": \"", out);
+    fputs(meta_source_word(v->source), out);
+    fputs("\", \"flags\": ", out);
     json_flags(out, v->flags, meta_flags, N_FLAGS(meta_flags));
     const char *scheme = rev_scheme_name(v->rev_scheme);
     fputs(", \"rev_scheme\": ", out);
@@ -480,7 +491,9 @@ void qms_emit_meta_fields_json(FILE *out, const struct qms_meta *m)
     fputc('{', out);
     for (int f = 0; f < QMS_META_N_FIELDS; f++) {
         const struct qms_meta_values *vals = &m->fields[f];
-        fprintf(out, "%s\"%s\": [", f ? ", " : "", qms_meta_field_name((enum qms_meta_field)f));
+        fputs(f ? ", \"" : "\"", out);
+        fputs(qms_meta_field_name((enum qms_meta_field)f), out);
+        fputs("\": [", out);
         for (size_t i = 0; i < vals->n; i++) {
             if (i)
                 fputs(", ", out);

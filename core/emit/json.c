@@ -66,6 +66,16 @@ void qms_json_string(FILE *out, const char *s)
     size_t len = strlen(s);
     fputc('"', out);
     for (size_t i = 0; i < len;) {
+        /* printable ASCII needs no escape: written as one run */
+        size_t run = i;
+        while (run < len && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7f &&
+               s[run] != '"' && s[run] != '\\')
+            run++;
+        if (run > i) {
+            fwrite(s + i, 1, run - i, out);
+            i = run;
+            continue;
+        }
         unsigned long cp;
         size_t n = qms_utf8_next(s + i, len - i, &cp);
         switch (cp) {
@@ -125,9 +135,12 @@ static void emit_document(FILE *out, const struct qms_doc_summary *d)
 {
     fputs("{\"path\": ", out);
     qms_json_string(out, d->path ? d->path : "");
-    fprintf(out, ", \"format\": \"%s\", \"title\": ", qms_emit_format_name(d->format));
+    fputs(", \"format\": \"", out);
+    fputs(qms_emit_format_name(d->format), out);
+    fputs("\", \"title\": ", out);
     qms_json_string(out, d->title);
-    fprintf(out, ", \"unreadable\": %s, \"reason\": ", d->unreadable ? "true" : "false");
+    fputs(d->unreadable ? ", \"unreadable\": true, \"reason\": " : ", \"unreadable\": false, \"reason\": ",
+          out);
     qms_json_string(out, d->reason);
     fputs(", \"metadata\": ", out);
     qms_emit_meta_fields_json(out, d->meta);
@@ -138,7 +151,9 @@ static void emit_finding(FILE *out, const struct qms_finding *f)
 {
     fputs("{\"rule\": ", out);
     qms_json_string(out, f->rule_id ? f->rule_id : "");
-    fprintf(out, ", \"severity\": \"%s\", \"message\": ", severity_word(f->severity));
+    fputs(", \"severity\": \"", out);
+    fputs(severity_word(f->severity), out);
+    fputs("\", \"message\": ", out);
     qms_json_string(out, f->message ? f->message : "");
     fputs(", \"path\": ", out);
     qms_json_string(out, f->path ? f->path : "");
@@ -163,6 +178,9 @@ static void emit_finding(FILE *out, const struct qms_finding *f)
 
 int qms_emit_json(FILE *out, const struct qms_result *r, const struct qms_emit_opts *o)
 {
+    /* Held once for the whole report: each of the millions of small writes below then finds
+       the stream already locked by this thread instead of locking it itself. */
+    flockfile(out);
     fprintf(out, "{\n  \"schema_version\": %d,\n", JSON_SCHEMA_VERSION);
     fputs("  \"tool\": {\"name\": \"qmslint\", \"version\": ", out);
     qms_json_string(out, o && o->tool_version ? o->tool_version : "");
@@ -187,5 +205,6 @@ int qms_emit_json(FILE *out, const struct qms_result *r, const struct qms_emit_o
             "\"waived\": %zu, \"baselined\": %zu}\n}\n",
             r->n_docs, n_active, r->counts[QMS_SEV_ERROR], r->counts[QMS_SEV_WARNING],
             r->counts[QMS_SEV_INFO], r->n_skipped, r->n_suppressed, r->n_waived, r->n_baselined);
+    funlockfile(out);
     return ferror(out) ? QMS_EIO : 0;
 }
