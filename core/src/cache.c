@@ -528,6 +528,7 @@ struct rbuf {
     struct qms_arena *a;
     const char **strs;               /* the current entry's strings, for back references */
     size_t n_strs, cap_strs;
+    const char *last_plugin_str, *last_plugin; /* plugin_name's last answer */
 };
 
 static const unsigned char *r_take(struct rbuf *r, size_t n)
@@ -865,7 +866,12 @@ static void r_entry(struct rbuf *r, struct centry *ce, const struct qms_engine *
         f->part = r_finding_str(r, 1024, 1, 0);
         f->section = r_finding_str(r, 1024, 1, 0);
         f->key = r_finding_str(r, QMS_MAX_KEY, 1, 0);
-        f->plugin = plugin_name(e, r_str(r));
+        const char *name = r_str(r);
+        if (name != r->last_plugin_str) { /* one back reference for every finding of a plugin */
+            r->last_plugin_str = name;
+            r->last_plugin = plugin_name(e, name);
+        }
+        f->plugin = r->last_plugin;
         uint32_t sev = r_u32(r);
         if (!f->plugin || sev < QMS_SEV_INFO || sev > QMS_SEV_ERROR)
             r->bad = 1;
@@ -1194,7 +1200,7 @@ static const char *load(struct qms_cache *c)
         if (memcmp(sum, buf + 24, 32) != 0)
             why = "checksum mismatch";
     }
-    struct rbuf r = {buf + CACHE_HEADER, size - CACHE_HEADER, 0, 0, c->arena, NULL, 0, 0};
+    struct rbuf r = {buf + CACHE_HEADER, size - CACHE_HEADER, 0, 0, c->arena, NULL, 0, 0, NULL, NULL};
     if (!why) {
         const unsigned char *k = r_take(&r, 32);
         if (!k || memcmp(k, c->key, 32) != 0)
@@ -1228,10 +1234,16 @@ static const char *load(struct qms_cache *c)
         if (!why && r.pos != r.len)
             why = "trailing bytes";
         if (!why && n > 1) {
-            qsort(entries, n, sizeof *entries, cmp_entries);
-            for (size_t i = 1; i < n; i++)
-                if (strcmp(entries[i - 1].pub.path, entries[i].pub.path) == 0)
-                    why = "duplicate entry";
+            /* written in the set's order, so normally sorted already */
+            size_t sorted = 1;
+            while (sorted < n && strcmp(entries[sorted - 1].pub.path, entries[sorted].pub.path) < 0)
+                sorted++;
+            if (sorted < n) {
+                qsort(entries, n, sizeof *entries, cmp_entries);
+                for (size_t i = 1; i < n; i++)
+                    if (strcmp(entries[i - 1].pub.path, entries[i].pub.path) == 0)
+                        why = "duplicate entry";
+            }
         }
         if (why) {
             free(entries);
@@ -1359,8 +1371,12 @@ static int hash_file(const char *path, unsigned char out[32], const struct fkey 
     return 0;
 }
 
-static const struct centry *find_entry(const struct qms_cache *c, const char *path)
+/* The entry for `path`; `hint` is where it is when the set has not changed (entries and
+ * documents are both in path order). */
+static const struct centry *find_entry(const struct qms_cache *c, const char *path, size_t hint)
 {
+    if (hint < c->n_entries && strcmp(path, c->entries[hint].pub.path) == 0)
+        return &c->entries[hint];
     size_t lo = 0, hi = c->n_entries;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -1387,7 +1403,7 @@ const struct qms_cache_entry *qms_cache_lookup(struct qms_cache *c, size_t index
     if (stat(fs_path, &st) != 0 || !S_ISREG(st.st_mode))
         return NULL;
     fkey_of(&sl->st, &st);
-    const struct centry *ce = find_entry(c, display_path);
+    const struct centry *ce = find_entry(c, display_path, index);
     if (ce && ce->st.size == sl->st.size) {
         /* The stat alone proves nothing changed only when it is identical (ctime cannot be
            set back, unlike mtime) and the file was last changed well before that cache was

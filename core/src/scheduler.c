@@ -972,7 +972,10 @@ int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct
     if (rc == 0) {
         for (size_t i = 0; i < n; i++)
             run.digests[i].reserved[1] = (void *)(uintptr_t)i;
-        if (n > 1)
+        size_t sorted = 1; /* discovery lists documents in path order: normally no sort */
+        while (sorted < n && digest_cmp(&run.digests[sorted - 1], &run.digests[sorted]) <= 0)
+            sorted++;
+        if (sorted < n)
             qsort(run.digests, n, sizeof *run.digests, digest_cmp);
         for (size_t i = 0; i < n; i++) {
             order[i] = (size_t)(uintptr_t)run.digests[i].reserved[1];
