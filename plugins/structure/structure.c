@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prefilter.h"
+
 #define RULE_MISSING "structure/missing-section"
 #define RULE_EMPTY "structure/empty-section"
 #define RULE_SKIP "structure/heading-skip"
@@ -57,6 +59,8 @@ struct st_type {
 struct st_pattern {
     const char *name;
     const char *description;
+    const char *source;     /* the pattern as written */
+    int caseless;
     struct qms_regex *re;
     int ignored;            /* placeholder-text.ignore_patterns */
 };
@@ -67,6 +71,7 @@ struct st_state {
     size_t n_types;
     struct st_pattern *patterns;
     size_t n_patterns;
+    struct pf_index prefilter; /* which patterns a block's literals allow (after init) */
     void **allocs;          /* everything malloc'd, freed in fini */
     size_t n_allocs, cap_allocs;
 };
@@ -97,6 +102,7 @@ static void st_free(struct st_state *st)
     for (size_t i = 0; i < st->n_patterns; i++)
         if (st->patterns[i].re && st->api)
             st->api->regex_free(st->patterns[i].re);
+    pf_index_free(&st->prefilter);
     for (size_t i = 0; i < st->n_allocs; i++)
         free(st->allocs[i]);
     free(st->allocs);
@@ -884,14 +890,16 @@ static int placeholder_block(const struct qms_block *b)
            b->kind != QMS_BLOCK_COMMENT && !(b->flags & QMS_BLOCK_FRONT_MATTER);
 }
 
+/* may: n_patterns bytes of scratch space for the prefilter. */
 static void find_placeholders(struct st_ctx *c, const char *text, size_t len, struct qms_location loc,
-                              const char *where, size_t *reported)
+                              const char *where, size_t *reported, unsigned char *may)
 {
     const struct st_state *st = c->st;
+    pf_index_scan(&st->prefilter, text, len, may);
     for (size_t p = 0; p < st->n_patterns && *reported < FINDINGS_CAP; p++) {
         const struct st_pattern *pat = &st->patterns[p];
         size_t ms = 0, me = 0;
-        if (pat->ignored || !pat->re)
+        if (pat->ignored || !pat->re || !may[p])
             continue;
         int rc = c->api->regex_match(pat->re, text, len, 0, &ms, &me);
         if (rc <= 0 || me < ms || me > len)
@@ -908,6 +916,15 @@ static void check_placeholders(struct st_ctx *c)
 {
     const struct qms_doc *doc = c->doc;
     size_t reported = 0;
+    unsigned char may_small[64];
+    unsigned char *may = may_small;
+    if (c->st->n_patterns > sizeof may_small) {
+        may = malloc(c->st->n_patterns);
+        if (!may) {
+            c->failed = 1;
+            return;
+        }
+    }
     /* The cells of a form or a template are where the user writes: "DD/MM/YYYY" belongs there. */
     int fill_in = (c->dt->type && c->dt->type->fill_in) || (doc->flags & QMS_DOC_TEMPLATE);
     for (size_t i = 0; i < doc->n_blocks; i++) {
@@ -915,7 +932,7 @@ static void check_placeholders(struct st_ctx *c)
         if (fill_in && b->kind == QMS_BLOCK_TABLE_CELL)
             continue;
         if (placeholder_block(b) && b->text_len > 0)
-            find_placeholders(c, b->text, b->text_len, b->loc, "text", &reported);
+            find_placeholders(c, b->text, b->text_len, b->loc, "text", &reported, may);
     }
     for (size_t i = 0; i < doc->n_properties; i++) {
         const struct qms_property *p = &doc->properties[i];
@@ -924,8 +941,10 @@ static void check_placeholders(struct st_ctx *c)
         char where[64], q[40];
         quote_text(q, sizeof q, p->name ? p->name : "", p->name ? strlen(p->name) : 0, 32);
         snprintf(where, sizeof where, "property '%s'", q);
-        find_placeholders(c, p->value, strlen(p->value), p->loc, where, &reported);
+        find_placeholders(c, p->value, strlen(p->value), p->loc, where, &reported, may);
     }
+    if (may != may_small)
+        free(may);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1201,6 +1220,8 @@ static int load_patterns(struct st_state *st, struct qms_host *host, const struc
         }
         p->name = name->scalar;
         p->description = desc ? desc->scalar : "template text";
+        p->source = pattern->scalar;
+        p->caseless = icase;
         st->n_patterns++;
     }
     return 0;
@@ -1332,6 +1353,27 @@ static int apply_options(struct st_state *st, struct qms_host *host)
     return 0;
 }
 
+/* Literals each pattern needs, so that a block without them skips the pattern. */
+static int build_prefilter(struct st_state *st, struct qms_host *host)
+{
+    if (pf_index_init(&st->prefilter, st->n_patterns) < 0)
+        goto oom;
+    for (size_t i = 0; i < st->n_patterns; i++) {
+        const struct st_pattern *p = &st->patterns[i];
+        struct pf_set needs;
+        if (p->ignored || !pf_required(p->source, p->caseless, &needs))
+            continue;
+        if (pf_index_add(&st->prefilter, i, &needs, p->caseless) < 0)
+            goto oom;
+    }
+    if (pf_index_build(&st->prefilter) < 0)
+        goto oom;
+    return 0;
+oom:
+    st->api->log(host, 1, "structure: out of memory");
+    return -1;
+}
+
 static int structure_init(const struct qms_host_api *api, struct qms_host *host, void **out_state)
 {
     *out_state = NULL;
@@ -1366,6 +1408,8 @@ static int structure_init(const struct qms_host_api *api, struct qms_host *host,
     if (api->load_pack(host, "placeholders.yml", &pack) < 0 || load_placeholders(st, host, pack) < 0)
         goto fail;
     if (apply_options(st, host) < 0)
+        goto fail;
+    if (build_prefilter(st, host) < 0)
         goto fail;
     *out_state = st;
     return 0;
