@@ -61,6 +61,15 @@ static uint32_t count_byte(const struct scan *sc, uint32_t a, uint32_t b, char c
     return n;
 }
 
+/* Whether x is followed by y somewhere in [a, b). */
+static int has_pair(const struct scan *sc, uint32_t a, uint32_t b, char x, char y)
+{
+    for (uint32_t k = a; k + 1 < b; k++)
+        if (sc->s[k] == x && sc->s[k + 1] == y)
+            return 1;
+    return 0;
+}
+
 /* The first byte of [ls, le) that is not a space (le when none). */
 static uint32_t skip_spaces(const struct scan *sc, uint32_t i, uint32_t le)
 {
@@ -183,6 +192,8 @@ static enum cont continues_paragraph(const struct scan *sc, uint32_t ls, uint32_
         return CONT_GIVE_UP; /* quotes, lists, breaks, setext underlines, HTML, tables */
     if (c >= '0' && c <= '9' && ordered_marker(sc, i, le))
         return CONT_GIVE_UP;
+    if (c == '[' && has_pair(sc, i, le, ']', ':'))
+        return CONT_GIVE_UP; /* the grammar's reading of definitions is its own */
     return CONT_YES;
 }
 
@@ -207,12 +218,6 @@ static uint32_t paragraph(struct scan *sc, uint32_t ls)
     uint32_t b = last_end;
     while (b > ls && (sc->s[b - 1] == ' ' || sc->s[b - 1] == '\t'))
         b--;
-    /* a reference definition needs "]:" somewhere */
-    if (sc->s[ls] == '[') {
-        for (uint32_t k = ls; k + 1 < b; k++)
-            if (sc->s[k] == ']' && sc->s[k + 1] == ':')
-                return 0;
-    }
     emit(sc, QMS_MDB_PARAGRAPH, 0, ls, ls, b);
     return i;
 }
@@ -247,11 +252,15 @@ static uint32_t fenced_code(struct scan *sc, uint32_t ls, uint32_t le)
             return 0; /* perhaps an indented closing fence */
         uint32_t r = run_of(sc, i, e, c);
         if (r >= n && skip_spaces(sc, i + r, e) == e) {
-            if (has_byte(sc, i, e, '\t'))
-                return 0;
+            if (i + r != e)
+                return 0; /* the grammar does not close a fence followed by blanks */
             emit(sc, QMS_MDB_CODE, 0, ls, content, i);
             return e < sc->len ? e + 1 : e;
         }
+        /* the grammar closes the fence at a long enough run anywhere in a line ("abc~~~") */
+        for (uint32_t k = i; k < e; k++)
+            if (sc->s[k] == c && run_of(sc, k, e, c) >= n)
+                return 0;
         i = e < sc->len ? e + 1 : e;
     }
     return 0; /* never closed */
@@ -356,11 +365,200 @@ static uint32_t pipe_table(struct scan *sc, uint32_t ls, uint32_t le)
     return i;
 }
 
+/* ---- lists ---- */
+
+/* Text that can only be paragraph text, at the start of a list item's content. */
+static int plain_start(const struct scan *sc, uint32_t i, uint32_t le)
+{
+    unsigned char c = (unsigned char)sc->s[i];
+    if (i >= le || c == ' ' || c == '\t' || c < 0x20 || strchr("#`~><|[:$=\\", c))
+        return 0;
+    if (strchr("-*+_", c))
+        return marker_text(sc, i, le) && !delimiter_like(sc, i, le);
+    if (c >= '0' && c <= '9' && ordered_marker(sc, i, le))
+        return 0;
+    return 1;
+}
+
+/* A list item marker at i followed by one space and content: its width with the space, its
+ * kind ('-', '*', '+', or the '.' / ')' of an ordered marker) and whether its number is 1. */
+static uint32_t item_marker(const struct scan *sc, uint32_t i, uint32_t le, char *kind, int *one)
+{
+    const char *s = sc->s;
+    uint32_t w;
+    if (s[i] == '-' || s[i] == '*' || s[i] == '+') {
+        *kind = s[i];
+        *one = 0;
+        w = 1;
+    } else {
+        uint32_t j = i;
+        while (j < le && j - i < 10 && s[j] >= '0' && s[j] <= '9')
+            j++;
+        if (j == i || j - i > 9 || j >= le || (s[j] != '.' && s[j] != ')'))
+            return 0;
+        *kind = s[j];
+        *one = j - i == 1 && s[i] == '1';
+        w = j + 1 - i;
+    }
+    if (i + w + 1 >= le || s[i + w] != ' ' || s[i + w + 1] == ' ' || s[i + w + 1] == '\t')
+        return 0;
+    return w + 1;
+}
+
+#define MAX_ITEMS 16
+
+struct item {
+    uint32_t mcol, w; /* the marker's column, the content's */
+    char kind;
+};
+
+/* The open paragraph of a list item and the continuations of its lines. */
+struct lpara {
+    int open;
+    uint32_t level, a, b;
+    uint32_t *cont; /* pairs start, end */
+    size_t n_cont, cap_cont;
+};
+
+static void lpara_close(struct scan *sc, struct lpara *p)
+{
+    if (!p->open)
+        return;
+    emit(sc, QMS_MDB_PARAGRAPH, p->level, p->a, p->a, p->b);
+    for (size_t k = 0; k < p->n_cont; k++)
+        emit(sc, QMS_MDB_CONT, 0, p->cont[2 * k], p->cont[2 * k], p->cont[2 * k + 1]);
+    p->open = 0;
+    p->n_cont = 0;
+}
+
+static void lpara_open(struct scan *sc, struct lpara *p, uint32_t level, uint32_t a, uint32_t le)
+{
+    lpara_close(sc, p);
+    p->open = 1;
+    p->level = level;
+    p->a = a;
+    p->b = le;
+    while (p->b > a && (sc->s[p->b - 1] == ' ' || sc->s[p->b - 1] == '\t'))
+        p->b--;
+}
+
+static int lpara_continue(struct scan *sc, struct lpara *p, uint32_t ls, uint32_t w, uint32_t le)
+{
+    if (p->n_cont == p->cap_cont) {
+        size_t ncap = p->cap_cont ? p->cap_cont * 2 : 16;
+        uint32_t *nc = realloc(p->cont, ncap * 2 * sizeof *nc);
+        if (!nc) {
+            sc->oom = 1;
+            return 0;
+        }
+        p->cont = nc;
+        p->cap_cont = ncap;
+    }
+    p->cont[2 * p->n_cont] = ls;
+    p->cont[2 * p->n_cont++ + 1] = ls + w;
+    p->b = le;
+    while (p->b > ls && (sc->s[p->b - 1] == ' ' || sc->s[p->b - 1] == '\t'))
+        p->b--;
+    return 1;
+}
+
+/*
+ * A list whose first item's marker is at ls: items of paragraphs and nested lists, every
+ * marker exactly at its parent's content column, no lazy continuation lines. The start of the
+ * line after it, or 0 to give up.
+ */
+static uint32_t list_lines(struct scan *sc, uint32_t ls, struct lpara *p)
+{
+    struct item st[MAX_ITEMS];
+    int depth = 0, blank_before = 0;
+    uint32_t i = ls;
+    while (i < sc->len && !sc->oom) {
+        uint32_t le = line_end(sc, i), next = le < sc->len ? le + 1 : le;
+        uint32_t f = skip_spaces(sc, i, le);
+        if (f == le) {
+            lpara_close(sc, p);
+            blank_before = 1;
+            i = next;
+            continue;
+        }
+        if (sc->s[f] == '\t' || (unsigned char)sc->s[f] < 0x20)
+            return 0;
+        uint32_t ind = f - i;
+        char kind;
+        int one;
+        uint32_t mw = item_marker(sc, f, le, &kind, &one);
+        if (mw && !only_run_of(sc, f, le, sc->s[f])) {
+            int k = depth - 1;
+            while (k >= 0 && st[k].mcol != ind)
+                k--;
+            if (k >= 0) {
+                if (st[k].kind != kind && !blank_before)
+                    return 0; /* another list right after: left to the grammar */
+                depth = k + 1;
+            } else if (depth == 0 || (depth > 0 && ind == st[depth - 1].w)) {
+                if (depth == MAX_ITEMS || (depth > 0 && kind != '-' && kind != '*' && kind != '+' &&
+                                           !one))
+                    return 0;
+                depth++;
+            } else {
+                return 0;
+            }
+            st[depth - 1].mcol = ind;
+            st[depth - 1].w = ind + mw;
+            st[depth - 1].kind = kind;
+            if (!plain_start(sc, f + mw, le))
+                return 0;
+            lpara_open(sc, p, (uint32_t)depth, f + mw, le);
+            blank_before = 0;
+            i = next;
+            continue;
+        }
+        if (ind < st[0].w) {
+            if (!blank_before)
+                return 0; /* a lazy continuation line */
+            return i;     /* the list is over */
+        }
+        int k = depth - 1;
+        while (k > 0 && st[k].w > ind)
+            k--;
+        if (!blank_before) {
+            if (!p->open || k != depth - 1 || continues_paragraph(sc, i, le) != CONT_YES)
+                return 0;
+            if (!lpara_continue(sc, p, i, st[k].w, le))
+                return 0;
+        } else {
+            if (ind != st[k].w || !plain_start(sc, f, le))
+                return 0;
+            depth = k + 1;
+            lpara_open(sc, p, (uint32_t)depth, f, le);
+            blank_before = 0;
+        }
+        i = next;
+    }
+    lpara_close(sc, p);
+    return i;
+}
+
+static uint32_t list(struct scan *sc, uint32_t ls)
+{
+    struct lpara p;
+    memset(&p, 0, sizeof p);
+    uint32_t next = list_lines(sc, ls, &p);
+    free(p.cont);
+    return next;
+}
+
 /* The block starting on the non-blank line at ls: the start of the line after it, or 0. */
 static uint32_t block(struct scan *sc, uint32_t ls)
 {
     uint32_t le = line_end(sc, ls);
     unsigned char c = (unsigned char)sc->s[ls];
+    char kind;
+    int one;
+    if ((c == '-' || c == '*' || c == '+' || (c >= '0' && c <= '9')) &&
+        item_marker(sc, ls, le, &kind, &one) && !only_run_of(sc, ls, le, (char)c) &&
+        !(ls == 0 && c == '+'))
+        return list(sc, ls);
     switch (c) {
     case '#': {
         int lvl = atx_level(sc, ls, le);
@@ -395,6 +593,7 @@ static uint32_t block(struct scan *sc, uint32_t ls)
     case '|':
         return pipe_table(sc, ls, le);
     case '>': case '=': case ':': case '$': case ' ': case '\t':
+    case '[': /* reference definitions: the grammar's reading of them is its own */
         return 0;
     default:
         if (c < 0x20)

@@ -50,16 +50,18 @@ int qms_md_label_key(struct qms_buf *out, const char *s, size_t len);
 
 /*
  * The block scanner: the common block forms of QMS documents (blank lines, ATX headings,
- * paragraphs, thematic breaks, fenced code, pipe tables) read in one pass, as a list of
- * events in reading order; also HTML comment blocks. Whatever it is not sure to read exactly as tree-sitter's block
- * grammar does (HTML, indented code, lists, quotes, setext underlines, reference definitions,
- * tabs in indentation, ...) makes it give up on the whole document: the grammar reads it.
+ * paragraphs, thematic breaks, fenced code, pipe tables, HTML comments, lists of paragraphs)
+ * read in one pass, as a list of events in reading order. Whatever it is not sure to read
+ * exactly as tree-sitter's block grammar does (other HTML, indented code, quotes, setext
+ * underlines, reference definitions, tabs in indentation, odd list indentation, ...) makes it
+ * give up on the whole document: the grammar reads it.
  * `src` is the normalised text (LF line ends, ending with a line end, front matter blanked).
  * Returns 1 with the events in *out (free() them), 0 when it gives up, QMS_ENOMEM.
  */
 enum qms_mdb_kind {
     QMS_MDB_HEADING,   /* ATX heading at `off`, `level`, inline content [a, b) (empty: none) */
-    QMS_MDB_PARAGRAPH, /* inline content [a, b) */
+    QMS_MDB_PARAGRAPH, /* inline content [a, b); level > 0: in a list item, at that depth */
+    QMS_MDB_CONT,      /* a continuation [a, b) (indentation of the item) in the paragraph before */
     QMS_MDB_CODE,      /* fenced code block at `off`, content [a, b) */
     QMS_MDB_HTML,      /* an HTML comment block [a, b) */
     QMS_MDB_TABLE,     /* a pipe table starts at `off` */

@@ -2080,6 +2080,8 @@ static void replay(struct md *m, const struct qms_mdb *ev, size_t n)
 {
     struct trow t;
     memset(&t, 0, sizeof t);
+    struct span *cont = NULL;
+    size_t cap_cont = 0;
     for (size_t i = 0; i < n && !m->rc; i++) {
         const struct qms_mdb *e = &ev[i];
         struct isrc src = {NULL, e->a, e->b, NULL, 0};
@@ -2087,8 +2089,25 @@ static void replay(struct md *m, const struct qms_mdb *ev, size_t n)
         case QMS_MDB_HEADING:
             heading_emit(m, e->off, e->level, 0, e->b > e->a ? &src : NULL);
             break;
-        case QMS_MDB_PARAGRAPH:
-            paragraph_emit(m, &src, QMS_BLOCK_PARAGRAPH, 0);
+        case QMS_MDB_PARAGRAPH: {
+            size_t n_cont = 0;
+            while (i + 1 + n_cont < n && ev[i + 1 + n_cont].kind == QMS_MDB_CONT)
+                n_cont++;
+            if (grow((void **)&cont, &cap_cont, n_cont, sizeof *cont)) {
+                fail(m, QMS_ENOMEM);
+                break;
+            }
+            for (size_t k = 0; k < n_cont; k++) {
+                cont[k].start = ev[i + 1 + k].a;
+                cont[k].end = ev[i + 1 + k].b;
+            }
+            src.excl = cont;
+            src.n_excl = n_cont;
+            paragraph_emit(m, &src, e->level ? QMS_BLOCK_LIST_ITEM : QMS_BLOCK_PARAGRAPH, e->level);
+            i += n_cont;
+            break;
+        }
+        case QMS_MDB_CONT:
             break;
         case QMS_MDB_CODE:
             qms_buf_reset(&m->out);
@@ -2125,6 +2144,7 @@ static void replay(struct md *m, const struct qms_mdb *ev, size_t n)
         }
         }
     }
+    free(cont);
 }
 
 /* Reads the document with the block scanner when it takes it: 1, else 0 (nothing done). */
