@@ -288,8 +288,10 @@ static int walk_entry(struct walk *w, const char *fs_dir, const char *abs_dir, c
         rc = add_skip(w, display, strerror(errno));
         goto done;
     }
-    if (stat(fs, &st) != 0) {
-        rc = add_skip(w, display, S_ISLNK(lst.st_mode) ? "broken symlink" : strerror(errno));
+    if (!S_ISLNK(lst.st_mode))
+        st = lst; /* only a symlink needs a second stat: one syscall per file, not two */
+    else if (stat(fs, &st) != 0) {
+        rc = add_skip(w, display, "broken symlink");
         goto done;
     }
     if (S_ISDIR(st.st_mode)) {
