@@ -697,8 +697,17 @@ static void *worker_main(void *payload)
     w->pool.slots = calloc(POOL_SLOTS, sizeof *w->pool.slots);
     w->pool.gen = 0;
     qms_guard_thread_begin();
+    int finished_one = 0;
     for (;;) {
+        /* One lock per document: the last one's count and the next one's index. The main
+           thread is woken only when it has something to do (it shows progress on its own
+           timer): a wake-up per restored document was a context switch each. */
         pthread_mutex_lock(&run->lock);
+        if (finished_one) {
+            run->done++;
+            if (run->done == run->in->n_docs || run->oom)
+                pthread_cond_signal(&run->progress);
+        }
         if (run->next >= run->in->n_docs || run->oom) {
             pthread_mutex_unlock(&run->lock);
             break;
@@ -706,10 +715,7 @@ static void *worker_main(void *payload)
         size_t index = run->next++;
         pthread_mutex_unlock(&run->lock);
         process_one(run, index, w->arena, &w->pool);
-        pthread_mutex_lock(&run->lock);
-        run->done++;
-        pthread_cond_signal(&run->progress);
-        pthread_mutex_unlock(&run->lock);
+        finished_one = 1;
     }
     qms_guard_thread_end();
     free(w->pool.slots);
