@@ -1,8 +1,10 @@
-/* PCRE2 for plugins: compiled once (init), matched from any thread. Match data is created
- * per call, so a compiled pattern is shared read-only between workers. */
+/* PCRE2 for plugins: compiled once (init), matched from any thread. A compiled pattern is
+ * shared read-only between workers; the match data (one offset pair, all a caller gets) is
+ * each thread's own, made on its first match and freed when the thread ends. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +19,35 @@
 struct qms_regex {
     pcre2_code *code;
     pcre2_match_context *mctx;
+    uint32_t max_lookbehind; /* characters a match may look back before its start */
 };
+
+static pthread_key_t match_data_key;
+static pthread_once_t match_data_once = PTHREAD_ONCE_INIT;
+static int match_data_key_ok;
+
+static void match_data_free(void *md) { pcre2_match_data_free(md); }
+
+static void match_data_key_init(void)
+{
+    match_data_key_ok = pthread_key_create(&match_data_key, match_data_free) == 0;
+}
+
+/* This thread's match data, or NULL (the caller then makes one for the call). */
+static pcre2_match_data *thread_match_data(void)
+{
+    if (pthread_once(&match_data_once, match_data_key_init) != 0 || !match_data_key_ok)
+        return NULL;
+    pcre2_match_data *md = pthread_getspecific(match_data_key);
+    if (!md) {
+        md = pcre2_match_data_create(1, NULL);
+        if (md && pthread_setspecific(match_data_key, md) != 0) {
+            pcre2_match_data_free(md);
+            md = NULL;
+        }
+    }
+    return md;
+}
 
 struct qms_regex *qms_regex_compile(const char *pattern, int caseless, char *err, size_t err_size)
 {
@@ -48,6 +78,8 @@ struct qms_regex *qms_regex_compile(const char *pattern, int caseless, char *err
     }
     /* JIT is an optimisation only: without it matching still works. */
     (void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+    if (pcre2_pattern_info(re->code, PCRE2_INFO_MAXLOOKBEHIND, &re->max_lookbehind) != 0)
+        re->max_lookbehind = UINT32_MAX; /* unknown: the whole subject before the start */
     re->mctx = pcre2_match_context_create(NULL);
     if (!re->mctx) {
         pcre2_code_free(re->code);
@@ -63,9 +95,9 @@ struct qms_regex *qms_regex_compile(const char *pattern, int caseless, char *err
 
 /*
  * Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), ASCII
- * eight bytes at a time. PCRE2 validates the whole subject on every match, byte by byte: with
- * many patterns over the same text that check cost more than the matching. What passes here
- * is valid for PCRE2 too, so the match runs with PCRE2_NO_UTF_CHECK; anything else is left to
+ * eight bytes at a time. PCRE2 validates the subject on every match, byte by byte: with many
+ * patterns over the same text that check cost more than the matching. What passes here is
+ * valid for PCRE2 too, so the match runs with PCRE2_NO_UTF_CHECK; anything else is left to
  * PCRE2's own check, which then reports exactly what it always did.
  */
 static int utf8_valid(const unsigned char *s, size_t len)
@@ -127,12 +159,24 @@ int qms_regex_match(const struct qms_regex *re, const char *subject, size_t len,
 {
     if (!re || !subject || start > len)
         return QMS_EUSAGE;
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, NULL);
-    if (!md)
-        return QMS_ENOMEM;
+    pcre2_match_data *own = NULL, *md = thread_match_data();
+    if (!md) {
+        md = own = pcre2_match_data_create(1, NULL);
+        if (!md)
+            return QMS_ENOMEM;
+    }
+    /* PCRE2 checks the subject from the longest lookbehind before the start to the end: the
+     * same part is checked here (a scan from a later start does not re-read the text before
+     * it). Stepping back a character skips continuation bytes, as PCRE2 does. */
+    size_t check = start;
+    for (uint32_t n = re->max_lookbehind; n > 0 && check > 0; n--) {
+        check--;
+        while (check > 0 && ((unsigned char)subject[check] & 0xC0) == 0x80)
+            check--;
+    }
     uint32_t opts = 0;
     if ((start == len || ((unsigned char)subject[start] & 0xC0) != 0x80) &&
-        utf8_valid((const unsigned char *)subject, len))
+        utf8_valid((const unsigned char *)subject + check, len - check))
         opts = PCRE2_NO_UTF_CHECK;
     int rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, start, opts, md, re->mctx);
     int result;
@@ -143,6 +187,7 @@ int qms_regex_match(const struct qms_regex *re, const char *subject, size_t len,
         result = rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ? QMS_ETOOBIG
                                                                               : QMS_EFORMAT;
     } else {
+        /* rc 0: a match whose groups did not fit the one pair, which is all we report */
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
         if (out_start)
             *out_start = ov[0];
@@ -150,7 +195,7 @@ int qms_regex_match(const struct qms_regex *re, const char *subject, size_t len,
             *out_end = ov[1] < ov[0] ? ov[0] : ov[1];
         result = 1;
     }
-    pcre2_match_data_free(md);
+    pcre2_match_data_free(own);
     return result;
 }
 
