@@ -1392,17 +1392,30 @@ static const struct centry *find_entry(const struct qms_cache *c, const char *pa
 }
 
 const struct qms_cache_entry *qms_cache_lookup(struct qms_cache *c, size_t index,
-                                               const char *display_path, const char *fs_path)
+                                               const char *display_path,
+                                               const struct qms_input *input)
 {
+    const char *fs_path = input ? input->fs_path : NULL;
     if (!c || index >= c->n_docs || !display_path || !fs_path)
         return NULL;
     struct slot *sl = &c->slots[index];
-    struct stat st;
     sl->state = SLOT_READ;
     sl->storable = 0;
-    if (stat(fs_path, &st) != 0 || !S_ISREG(st.st_mode))
-        return NULL;
-    fkey_of(&sl->st, &st);
+    if (input->has_stat) {
+        /* discovery's stat, moments ago: a change since is caught like one made after a
+           stat here (by the stat after reading, and by the next run) */
+        memset(&sl->st, 0, sizeof sl->st);
+        sl->st.size = input->size;
+        sl->st.ino = input->ino;
+        sl->st.dev = input->dev;
+        sl->st.mtime = input->mtime_ns;
+        sl->st.ctime = input->ctime_ns;
+    } else {
+        struct stat st;
+        if (stat(fs_path, &st) != 0 || !S_ISREG(st.st_mode))
+            return NULL;
+        fkey_of(&sl->st, &st);
+    }
     const struct centry *ce = find_entry(c, display_path, index);
     if (ce && ce->st.size == sl->st.size) {
         /* The stat alone proves nothing changed only when it is identical (ctime cannot be

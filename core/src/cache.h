@@ -15,6 +15,7 @@
 #include <qmslint/plugin.h>
 
 #include "arena.h"
+#include "discover.h"
 #include "suppress.h"
 
 struct qms_engine;
@@ -55,12 +56,14 @@ int qms_cache_open(struct qms_cache **out, const struct qms_engine *e, const cha
 void qms_cache_free(struct qms_cache *c);
 
 /*
- * For document `index` (display path, path to open): the valid entry, or NULL when the
- * document must be read. Stats the file and hashes its content when the stat alone cannot
- * prove it unchanged. Thread-safe for distinct indexes.
+ * For document `index` (its display path, and the input discovery made of it): the valid
+ * entry, or NULL when the document must be read. Uses discovery's stat of the file (stats it
+ * when there is none) and hashes its content when the stat alone cannot prove it unchanged.
+ * Thread-safe for distinct indexes.
  */
 const struct qms_cache_entry *qms_cache_lookup(struct qms_cache *c, size_t index,
-                                               const char *display_path, const char *fs_path);
+                                               const char *display_path,
+                                               const struct qms_input *input);
 /* After a document was read and checked: stats it again; a file that changed meanwhile is not
  * stored. Thread-safe for distinct indexes. */
 void qms_cache_read_done(struct qms_cache *c, size_t index, const char *fs_path);

@@ -164,6 +164,12 @@ static int add_doc(struct walk *w, const char *fs_path, const char *display, enu
         free(in->display_path);
         return qms_err_set(w->err, QMS_ENOMEM, "out of memory");
     }
+    in->has_stat = 1;
+    in->size = (uint64_t)st->st_size;
+    in->ino = (uint64_t)st->st_ino;
+    in->dev = (uint64_t)st->st_dev;
+    in->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+    in->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
     w->doc_ids[o->n_docs].dev = st->st_dev;
     w->doc_ids[o->n_docs].ino = st->st_ino;
     o->n_docs++;

@@ -3,6 +3,7 @@
 #define QMS_DISCOVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <qmslint/model.h>
 
@@ -13,6 +14,11 @@ struct qms_input {
     char *fs_path;        /* path to open */
     char *display_path;   /* relative to the set root when under it, '/'-separated */
     enum qms_format format;
+    /* added by cache (issue 11): the file as discovery stat'ed it (symlinks followed), so
+       the cache does not stat it again; has_stat 0 when unknown */
+    int has_stat;
+    uint64_t size, ino, dev;
+    int64_t mtime_ns, ctime_ns;
 };
 
 struct qms_skip {

@@ -600,7 +600,7 @@ static void process_one(struct qms_run *run, size_t index, struct qms_arena *are
     d->reserved[0] = job.pdata;
     if (run->cache) {
         const struct qms_cache_entry *ce =
-            qms_cache_lookup(run->cache, index, job.display_path, input->fs_path);
+            qms_cache_lookup(run->cache, index, job.display_path, input);
         if (ce) {
             restore_cached(run, &job, d, ce);
             return;
