@@ -82,6 +82,7 @@ struct phrase_index {
     uint32_t *odd;                /* entries not of the " word ..." shape: found with strstr */
     size_t n_odd;
     size_t n_groups;
+    size_t max_len;               /* of the indexed (not odd) phrases */
 };
 
 struct iso_req {
@@ -148,6 +149,7 @@ struct iso_state {
     unsigned char era_first[256];     /* bytes a standard name starts with (either case) */
     unsigned char full_first[256];    /* ... or a citation keyword */
     int names_need_digit;             /* every name has a digit: no digit, nothing to find */
+    unsigned char byte_class[256];    /* BYTE_BLANK, BYTE_ALNUM, BYTE_HIGH */
     uint32_t *names_from;             /* names starting with lower-case byte b: */
     uint32_t *names_by_first;         /* names_by_first[names_from[b] .. names_from[b + 1]) */
 
@@ -255,6 +257,9 @@ static size_t utf8_seq(const unsigned char *s, size_t avail)
 
 enum fold { FOLD_BLANK, FOLD_PUT, FOLD_RAW };
 
+/* What a byte is to norm_text: an ASCII blank, letter or digit, or the start of more. */
+enum { BYTE_BLANK, BYTE_ALNUM, BYTE_HIGH };
+
 /* What norm_text makes of the non-ASCII character at p[0] (avail bytes left): a blank, the
    letters *put, or the bytes copied; returns how many bytes it takes. */
 static size_t fold_multibyte(const unsigned char *p, size_t avail, const char **put, enum fold *how)
@@ -290,6 +295,41 @@ static size_t fold_multibyte(const unsigned char *p, size_t avail, const char **
  * with cap >= len + 8 no cap check below can fire: that case (every scan of a document) runs
  * a loop without them, the same output written faster.
  */
+/* norm_text's loop without cap checks: normalizes p[*at..len) into out from o (out[o - 1]
+   written) until the input ends or o reaches `until`; moves *at. Writes at most 4 bytes past
+   `until` and never more bytes than it reads. */
+static size_t norm_run(char *out, size_t o, const unsigned char *p, size_t len, size_t *at, size_t until)
+{
+    size_t i = *at;
+    while (i < len && o < until) {
+        unsigned char c = p[i];
+        if (c < 0x80) {
+            /* a letter lowered, a digit, or a blank unless one is there already */
+            char m = (unsigned)((c | 0x20) - 'a') < 26 ? (char)(c | 0x20) : is_digit(c) ? (char)c : ' ';
+            out[o] = m;
+            o += m != ' ' || out[o - 1] != ' ';
+            i++;
+            continue;
+        }
+        const char *put;
+        enum fold how;
+        size_t n = fold_multibyte(p + i, len - i, &put, &how);
+        if (how == FOLD_RAW) {
+            memcpy(out + o, p + i, n);
+            o += n;
+        } else if (how == FOLD_PUT) {
+            size_t k = strlen(put);
+            memcpy(out + o, put, k);
+            o += k;
+        } else if (out[o - 1] != ' ') {
+            out[o++] = ' ';
+        }
+        i += n;
+    }
+    *at = i;
+    return o;
+}
+
 static size_t norm_text(char *out, size_t cap, const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -300,33 +340,8 @@ static size_t norm_text(char *out, size_t cap, const char *s, size_t len)
         return 0;
     }
     out[o++] = ' ';
-    if (len < SIZE_MAX - 8 && cap >= len + 8) {
-        while (i < len) {
-            unsigned char c = p[i];
-            if (c < 0x80) {
-                /* a letter lowered, a digit, or a blank unless one is there already */
-                char m = (unsigned)((c | 0x20) - 'a') < 26 ? (char)(c | 0x20) : is_digit(c) ? (char)c : ' ';
-                out[o] = m;
-                o += m != ' ' || out[o - 1] != ' ';
-                i++;
-                continue;
-            }
-            const char *put;
-            enum fold how;
-            size_t n = fold_multibyte(p + i, len - i, &put, &how);
-            if (how == FOLD_RAW) {
-                memcpy(out + o, p + i, n);
-                o += n;
-            } else if (how == FOLD_PUT) {
-                size_t k = strlen(put);
-                memcpy(out + o, put, k);
-                o += k;
-            } else if (out[o - 1] != ' ') {
-                out[o++] = ' ';
-            }
-            i += n;
-        }
-    }
+    if (len < SIZE_MAX - 8 && cap >= len + 8)
+        o = norm_run(out, o, p, len, &i, SIZE_MAX);
     while (i < len && o + 6 < cap) {
         unsigned char c = p[i];
         const char *put = NULL;
@@ -431,6 +446,8 @@ static int phrase_index_build(struct iso_state *st, struct phrase_index *ix, con
             }
             e->first_len = (size_t)(sp - norm - 1);
             e->hash = word_hash(norm + 1, e->first_len);
+            if (e->len > ix->max_len)
+                ix->max_len = e->len;
             ix->first_lengths[(unsigned char)norm[1]] |= (uint64_t)1 << (e->first_len % 64);
             e->next = ix->buckets[e->hash & ix->mask];
             ix->buckets[e->hash & ix->mask] = (uint32_t)++ix->n;
@@ -477,6 +494,69 @@ static void phrase_index_scan(const struct phrase_index *ix, const char *t, size
                 keep_first(best, e);
         }
         p = q;
+    }
+}
+
+/*
+ * phrase_index_scan over norm_text(s[0..len)) without normalizing all of s: the raw text is
+ * walked word by word, reading each word's normalized first byte and length (what norm_text
+ * would make of it), and only from a word the index has a phrase for is the text normalized,
+ * as far as the longest phrase. Normalizing is context-free after a blank, so that piece is
+ * exactly the normalized text from that word on. buf has room for max_len + 16 bytes; an
+ * index with odd phrases must use phrase_index_scan.
+ */
+static void phrase_index_scan_raw(const struct phrase_index *ix, const unsigned char *byte_class, const char *s,
+                                  size_t len, char *buf, long *best)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && byte_class[p[i]] == BYTE_BLANK)
+            i++;
+        /* a word starts at `start`: its normalized first byte and length */
+        size_t start = i, wl = 0;
+        unsigned char first = 0;
+        while (i < len) {
+            size_t j = i;
+            while (j < len && byte_class[p[j]] == BYTE_ALNUM)
+                j++;
+            if (j > i) {
+                if (!wl)
+                    first = (unsigned char)lower(p[i]);
+                wl += j - i;
+                i = j;
+            }
+            if (i >= len || byte_class[p[i]] == BYTE_BLANK)
+                break;
+            const char *put;
+            enum fold how;
+            size_t n = fold_multibyte(p + i, len - i, &put, &how);
+            if (how == FOLD_BLANK) {
+                if (!wl)
+                    i += n; /* a blank, not a word */
+                break;
+            }
+            if (!wl)
+                first = how == FOLD_PUT ? (unsigned char)put[0] : p[i];
+            wl += how == FOLD_PUT ? strlen(put) : n;
+            i += n;
+        }
+        if (!wl)
+            continue;
+        if (wl > ix->max_len || !(ix->first_lengths[first] >> (wl % 64) & 1))
+            continue;
+        size_t at = start;
+        buf[0] = ' ';
+        size_t o = norm_run(buf, 1, p, len, &at, ix->max_len + 2);
+        if (at >= len && buf[o - 1] != ' ')
+            buf[o++] = ' ';
+        buf[o] = '\0';
+        uint32_t h = word_hash(buf + 1, wl);
+        for (uint32_t x = ix->buckets[h & ix->mask]; x; x = ix->entries[x - 1].next) {
+            const struct phrase_entry *e = &ix->entries[x - 1];
+            if (e->hash == h && e->first_len == wl && e->len <= o && memcmp(buf, e->norm, e->len) == 0)
+                keep_first(best, e);
+        }
     }
 }
 
@@ -1465,6 +1545,7 @@ static int build_match_tables(struct iso_state *st)
     for (size_t k = 0; k < st->n_names; k++)
         st->names_need_digit &= strpbrk(st->names[k].pattern, "0123456789") != NULL;
     for (int c = 0; c < 256; c++) {
+        st->byte_class[c] = c >= 0x80 ? BYTE_HIGH : is_alpha(c) || is_digit(c) ? BYTE_ALNUM : BYTE_BLANK;
         st->era_first[c] = name_lower[lower(c)];
         st->full_first[c] = (unsigned char)(name_lower[lower(c)] | kw_lower[lower(c)]);
     }
@@ -1570,11 +1651,27 @@ static int parse_year(const char *s, size_t len, size_t i, size_t *out_end)
 enum scan_mode { SCAN_ERA, SCAN_FULL };
 
 /*
+ * Where scan_text may stop in s[0..min(len, SCAN_CAP)): whatever a name or keyword starts,
+ * only a digit at or after it finishes — names (all with a digit) compare digits exactly, and
+ * a keyword cites nothing without a number. So nothing is found past the last digit, and
+ * most blocks have none (0).
+ */
+static size_t scan_stop(const struct iso_state *st, const char *s, size_t len)
+{
+    size_t stop = len > SCAN_CAP ? SCAN_CAP : len;
+    if (st->names_need_digit)
+        while (stop > 0 && !is_digit((unsigned char)s[stop - 1]))
+            stop--;
+    return stop;
+}
+
+/*
  * Scans one text for standard names (wrong-edition, era), and clause citations. In SCAN_ERA
- * mode only counts editions of our standard in *legacy_seen / *current_seen.
+ * mode only counts editions of our standard in *legacy_seen / *current_seen. `stop` is
+ * scan_stop(s, len), or SIZE_MAX to have it worked out here.
  */
 static void scan_text(struct scan *sc, const char *s, size_t len, const struct qms_location *loc, enum scan_mode mode,
-                      int *legacy_seen, int *current_seen)
+                      int *legacy_seen, int *current_seen, size_t stop)
 {
     const struct iso_state *st = sc->st;
     size_t mention_end = 0;
@@ -1583,13 +1680,8 @@ static void scan_text(struct scan *sc, const char *s, size_t len, const struct q
         len = SCAN_CAP;
     /* the bytes a name (or, in full mode, a keyword) starts with: most words start none */
     const unsigned char *first = mode == SCAN_ERA ? st->era_first : st->full_first;
-    /* Whatever a name or keyword starts, only a digit at or after it finishes: names (all
-       with a digit) compare digits exactly, and a keyword cites nothing without a number.
-       So nothing is found past the last digit, and most blocks have none. */
-    size_t stop = len;
-    if (st->names_need_digit)
-        while (stop > 0 && !is_digit((unsigned char)s[stop - 1]))
-            stop--;
+    if (stop > len)
+        stop = scan_stop(st, s, len);
     for (size_t i = 0; i < stop;) {
         unsigned char c = (unsigned char)s[i];
         if (!first[c]) {
@@ -1925,11 +2017,15 @@ static void legacy_terms(struct scan *sc, const struct qms_block *b)
 {
     const struct iso_state *st = sc->st;
     size_t len = b->text_len < SCAN_CAP ? b->text_len : SCAN_CAP;
-    size_t n = norm_text(sc->norm, sc->norm_cap, b->text, len);
     long *found = sc->best + st->n_reqs * 3;
     for (size_t t = 0; t < st->n_terms; t++)
         found[t] = -1;
-    phrase_index_scan(&st->ix_terms, sc->norm, n, found);
+    if (st->ix_terms.n_odd == 0 && st->ix_terms.max_len + 16 <= sc->norm_cap) {
+        phrase_index_scan_raw(&st->ix_terms, st->byte_class, b->text, len, sc->norm, found);
+    } else {
+        size_t n = norm_text(sc->norm, sc->norm_cap, b->text, len);
+        phrase_index_scan(&st->ix_terms, sc->norm, n, found);
+    }
     for (size_t t = 0; t < st->n_terms; t++) {
         const struct iso_term *term = &st->terms[t];
         long f = found[t];
@@ -2104,7 +2200,8 @@ static int iso_check_doc(void *state, const struct qms_host_api *api, struct qms
     sc.norm = malloc(sc.norm_cap);
     sc.best = malloc((st->n_reqs * 3 + st->n_terms + 1) * sizeof *sc.best);
     unsigned char *clause_cols = NULL;
-    if (!sc.norm || !sc.best)
+    size_t *stops = malloc((doc->n_blocks + 1) * sizeof *stops); /* scan_stop of each block */
+    if (!sc.norm || !sc.best || !stops)
         goto out;
     sc.pool = malloc(1024);
     if (!sc.pool)
@@ -2121,12 +2218,16 @@ static int iso_check_doc(void *state, const struct qms_host_api *api, struct qms
         norm_text(n, sizeof n, name, strlen(name));
         if (phrases_equal(&st->standard_props, n))
             scan_text(&sc, doc->properties[i].value, strlen(doc->properties[i].value), &doc->properties[i].loc,
-                      SCAN_ERA, &legacy_seen, &current_seen);
+                      SCAN_ERA, &legacy_seen, &current_seen, SIZE_MAX);
     }
-    for (size_t i = 0; i < doc->n_blocks; i++)
-        if (!skip_block(&doc->blocks[i]))
+    for (size_t i = 0; i < doc->n_blocks; i++) {
+        if (skip_block(&doc->blocks[i]))
+            continue;
+        stops[i] = scan_stop(st, doc->blocks[i].text, doc->blocks[i].text_len);
+        if (stops[i])
             scan_text(&sc, doc->blocks[i].text, doc->blocks[i].text_len, &doc->blocks[i].loc, SCAN_ERA, &legacy_seen,
-                      &current_seen);
+                      &current_seen, stops[i]);
+    }
     sc.era_2008 = legacy_seen > 0 && current_seen == 0;
 
     /* Properties: declarations, and citations / editions in any other value. */
@@ -2138,7 +2239,7 @@ static int iso_check_doc(void *state, const struct qms_host_api *api, struct qms
         if (phrases_equal(&st->decl_props, n))
             bare_numbers(&sc, p->value, strlen(p->value), SRC_PROPERTY, name, &p->loc, NULL, NULL);
         else
-            scan_text(&sc, p->value, strlen(p->value), &p->loc, SCAN_FULL, NULL, NULL);
+            scan_text(&sc, p->value, strlen(p->value), &p->loc, SCAN_FULL, NULL, NULL, SIZE_MAX);
     }
 
     struct qms_location title_loc;
@@ -2169,13 +2270,15 @@ static int iso_check_doc(void *state, const struct qms_host_api *api, struct qms
         } else if (in_exclusions || (in_scope && ((flags & ISO_DOC_MANUAL) || sc.declares_scope))) {
             scan_exclusions(&sc, b);
         }
-        scan_text(&sc, b->text, b->text_len, &b->loc, SCAN_FULL, NULL, NULL);
+        if (stops[i])
+            scan_text(&sc, b->text, b->text_len, &b->loc, SCAN_FULL, NULL, NULL, stops[i]);
         legacy_terms(&sc, b);
         if (sc.failed)
             goto out;
     }
     rc = build_digest(&sc, flags, title, id, &title_loc);
 out:
+    free(stops);
     free(sc.norm);
     free(sc.norm2);
     free(sc.best);

@@ -180,6 +180,34 @@ Test(iso9001_matching, terms_whose_forms_share_words_are_reported_in_pack_order,
     cr_assert_str_eq(h.findings[1].message, "'work' is ISO 9001:2008 wording; ISO 9001:2015 says R2");
 }
 
+Test(iso9001_matching, forms_starting_with_non_ascii_letters, .fini = free_pack_dir)
+{
+    with_terms("  - {term: work environment, replacement: R1, also: [\"\xc3\xa6ther flow\", "
+               "\"\xd0\xb6\xd0\xb8\xd0\xb7\xd0\xbd\xd1\x8c work\"]}");
+    /* Æ folds to "ae", as does æ; "Aether" is the same word normalized */
+    check_with_pack("The \xc3\x86THER flow.\n");
+    expect(TERM, "'\xc3\xa6ther flow' is ISO 9001:2008 wording; ISO 9001:2015 says R1");
+    check_with_pack("Aether flow\n");
+    expect(TERM, "'\xc3\xa6ther flow' is ISO 9001:2008 wording; ISO 9001:2015 says R1");
+    check_with_pack("\xc3\xa6thers flow; \xc3\xa6ther\xd0\xb6 flow\n");
+    cr_assert_eq(fake_count(&h, TERM), 0);
+    /* Cyrillic is kept as it is: only the same bytes match */
+    check_with_pack("\xd0\xb6\xd0\xb8\xd0\xb7\xd0\xbd\xd1\x8c WORK\n");
+    expect(TERM, "'\xd0\xb6\xd0\xb8\xd0\xb7\xd0\xbd\xd1\x8c work' is ISO 9001:2008 wording; ISO 9001:2015 says R1");
+    check_with_pack("\xd0\xb6\xd0\xb8\xd0\xb7\xd0\xbd\xd1\x8c\xd1\x8e work\n");
+    cr_assert_eq(fake_count(&h, TERM), 0);
+}
+
+Test(iso9001_matching, long_words_and_long_runs_of_blanks, .fini = free_pack_dir)
+{
+    with_terms("  - {term: work environment, replacement: R1, also: [work]}");
+    /* 68 letters starting with w: as long as "work" modulo 64 */
+    check_with_pack("wxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n");
+    cr_assert_eq(fake_count(&h, TERM), 0);
+    check_with_pack("work                                                                       environment\n");
+    expect(TERM, "'work environment' is ISO 9001:2008 wording; ISO 9001:2015 says R1");
+}
+
 /* The words of the first heading evidence of `requirement` in a one-document set, or "". */
 static char words[128];
 
