@@ -377,7 +377,7 @@ static int load_limits(struct qms_config *cfg, const struct qms_node *n, struct 
         if (v->kind != QMS_NODE_SCALAR ||
             parse_limit(v->scalar, fields[f].size, fields[f].u32 ? UINT32_MAX : UINT64_MAX,
                         &value) != 0) {
-            char got[80];
+            char got[88]; /* the quoted 80-byte value */
             if (v->kind == QMS_NODE_SCALAR)
                 snprintf(got, sizeof got, "'%s'", show(shown, sizeof shown, v->scalar));
             else
@@ -483,7 +483,7 @@ int qms_config_default(struct qms_config **out, struct qms_err *err)
 
 int qms_config_load(struct qms_config **out, const char *file, struct qms_err *err)
 {
-    struct qms_config *cfg;
+    struct qms_config *cfg = NULL;
     const struct qms_node *tree = NULL;
     char *root;
     int rc;

@@ -419,7 +419,7 @@ static int read_document_xml_with(const char *document_xml, size_t len,
     struct ziptest_entry e[] = {{"_rels/.rels", rels_xml, 0, 0},
                                 {"word/document.xml", document_xml, len, 0},
                                 {0}};
-    size_t zlen;
+    size_t zlen = 0;
     char *zip = ziptest_build(e, &zlen);
     cr_assert_not_null(zip);
     int rc = read_bytes(zip, zlen, limits, err);
@@ -432,7 +432,7 @@ static int read_document_xml(const char *document_xml, size_t len, struct qms_er
     struct ziptest_entry e[] = {{"_rels/.rels", rels_xml, 0, 0},
                                 {"word/document.xml", document_xml, len, 0},
                                 {0}};
-    size_t zlen;
+    size_t zlen = 0;
     char *zip = ziptest_build(e, &zlen);
     cr_assert_not_null(zip);
     struct qms_limits limits;
@@ -468,7 +468,7 @@ Test(docx_bad, ole_compound_file)
 Test(docx_bad, zip_without_document)
 {
     struct ziptest_entry e[] = {{"hello.txt", "hello", 0, 0}, {0}};
-    size_t len;
+    size_t len = 0;
     char *zip = ziptest_build(e, &len);
     struct qms_err err = {{0}};
     cr_assert_eq(read_bytes(zip, len, NULL, &err), QMS_EFORMAT);
@@ -508,7 +508,7 @@ Test(docx_bad, zip_bomb_ratio)
     memcpy(xml, head, h);
     memset(xml + h, 'A', n - h);
     struct ziptest_entry e[] = {{"_rels/.rels", rels_xml, 0, 0}, {"word/document.xml", xml, n, 0}, {0}};
-    size_t len;
+    size_t len = 0;
     char *zip = ziptest_build(e, &len);
     free(xml);
     struct qms_err err = {{0}};
@@ -526,7 +526,7 @@ Test(docx_bad, part_size_cap_from_limits)
     for (size_t i = h; i < 300000; i++)
         xml[i] = (char)('a' + (i * 31 % 26));
     struct ziptest_entry e[] = {{"_rels/.rels", rels_xml, 0, 0}, {"word/document.xml", xml, 300000, 0}, {0}};
-    size_t len;
+    size_t len = 0;
     char *zip = ziptest_build(e, &len);
     free(xml);
     struct qms_limits limits;
@@ -541,7 +541,7 @@ Test(docx_bad, part_size_cap_from_limits)
 Test(docx_bad, entry_count_cap_from_limits)
 {
     struct ziptest_entry e[] = {{"_rels/.rels", rels_xml, 0, 0}, {"a", "1", 0, 0}, {"b", "2", 0, 0}, {0}};
-    size_t len;
+    size_t len = 0;
     char *zip = ziptest_build(e, &len);
     struct qms_limits limits;
     qms_limits_default(&limits);
@@ -565,7 +565,7 @@ Test(docx_bad, entity_bomb_not_expanded)
              "]>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
              "<w:body><w:p><w:r><w:t>x&a9;y</w:t></w:r></w:p></w:body></w:document>");
     struct ziptest_entry e[] = {{"_rels/.rels", rels_xml, 0, 0}, {"word/document.xml", xml, 0, 0}, {0}};
-    size_t len;
+    size_t len = 0;
     char *zip = ziptest_build(e, &len);
     struct qms_doc *doc = NULL;
     struct qms_err err = {{0}};
@@ -587,7 +587,7 @@ Test(docx_bad, external_entity_not_loaded)
         "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
         "<w:body><w:p><w:r><w:t>before&ext;after</w:t></w:r></w:p></w:body></w:document>";
     struct ziptest_entry e[] = {{"_rels/.rels", rels_xml, 0, 0}, {"word/document.xml", xml, 0, 0}, {0}};
-    size_t len;
+    size_t len = 0;
     char *zip = ziptest_build(e, &len);
     struct qms_doc *doc = NULL;
     struct qms_err err = {{0}};
@@ -655,7 +655,7 @@ static struct qms_doc *load_xml(const char *document_xml)
     struct ziptest_entry e[] = {{"_rels/.rels", rels_xml, 0, 0},
                                 {"word/document.xml", document_xml, 0, 0},
                                 {0}};
-    size_t len;
+    size_t len = 0;
     char *zip = ziptest_build(e, &len);
     struct qms_doc *doc = NULL;
     struct qms_err err = {{0}};
@@ -705,7 +705,7 @@ Test(docx, malformed_secondary_part_is_skipped)
         {"word/_rels/document.xml.rels", doc_rels, 0, 0},
         {"word/header1.xml", "<w:hdr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:p>", 0, 0},
         {0}};
-    size_t len;
+    size_t len = 0;
     char *zip = ziptest_build(e, &len);
     struct qms_doc *doc = NULL;
     struct qms_err err = {{0}};
