@@ -100,6 +100,8 @@ struct setup {
     int32_t today;
     int use_cache;
     unsigned jobs;
+    /* called between discovery and the run (a file edited while the run starts) */
+    void (*after_discovery)(const struct setup *s);
 };
 
 static struct outcome run_engine(const struct setup *s)
@@ -129,6 +131,8 @@ static struct outcome run_engine(const struct setup *s)
     memset(&in, 0, sizeof in);
     const char *paths[] = {s->dir};
     cr_assert_eq(qms_discover(&in, paths, 1, s->dir, cfg, &err), 0, "%s", err.msg);
+    if (s->after_discovery)
+        s->after_discovery(s);
     struct qms_result *r = NULL;
     cr_assert_eq(qms_engine_run(e, &in, &r, &err), 0, "%s", err.msg);
     struct outcome o = {r->n_read, r->n_cached, r->n_hashed, r->n_docs, keep(render(r))};
@@ -379,6 +383,33 @@ Test(cache, old_files_are_not_hashed_but_a_restored_mtime_is_caught)
     cr_assert_eq(o.n_read, 1);
     cr_assert_eq(o.n_hashed, 1);
     cr_assert_str_eq(o.text, reference(&v.s));
+}
+
+/* The lookup trusts discovery's stat of a file; a file edited after discovery must still
+ * never be recorded with that stat: it is read again on the next run. */
+static void grow_new_document(const struct setup *s)
+{
+    write_file(s->dir, "QP-004.md", "---\ndoc_id: QP-004\n---\n# Records\n\nEdited after the "
+                                    "list was made, see QP-001.\n");
+}
+
+Test(cache, document_edited_after_discovery_is_not_cached_with_the_old_stat)
+{
+    struct env v = make_env();
+    run_engine(&v.s);
+    write_file(v.set, "QP-004.md", "# Records\n");
+    struct setup racing = v.s;
+    racing.after_discovery = grow_new_document;
+    struct outcome first = run_engine(&racing);
+    cr_assert_eq(first.n_read, 1); /* the new document, read after its edit */
+    cr_assert_eq(first.n_cached, 3);
+    struct outcome again = run_engine(&v.s);
+    cr_assert_eq(again.n_read, 1, "stored with the stat discovery took before the edit");
+    cr_assert_str_eq(again.text, reference(&v.s));
+    cr_assert(strstr(again.text, "|QP-004|") != NULL, "the edited content must show: %s", again.text);
+    struct outcome settled = run_engine(&v.s);
+    cr_assert_eq(settled.n_read, 0);
+    cr_assert_eq(settled.n_cached, 4);
 }
 
 Test(cache, touched_but_unchanged_file_still_hits)
