@@ -353,7 +353,11 @@ static uint32_t pipe_table(struct scan *sc, uint32_t ls, uint32_t le)
         uint32_t e = line_end(sc, i), n;
         if (skip_spaces(sc, i, e) == e)
             break;
-        if (sc->s[i] != '|')
+        if (sc->s[i] != '|' || delimiter_like(sc, i, e))
+            return 0;
+        /* a row followed by a delimiter row starts another table */
+        if (e < sc->len && e + 1 < sc->len && delimiter_like(sc, e + 1, line_end(sc, e + 1)) &&
+            skip_spaces(sc, e + 1, line_end(sc, e + 1)) < line_end(sc, e + 1))
             return 0;
         emit(sc, QMS_MDB_ROW, 0, i, 0, 0);
         if (!table_line(sc, i, e, 1, &n))

@@ -155,7 +155,44 @@ static const char *const left[] = {
     "text\n[a]: /url\n",
     "[\\\\   Z\\",
     "[link] text\n",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n|---|---|\n| 3 | 4 |\n",
+    "| a |\n|---|\n|---|\n",
+    "| a |\n|---|\n| 1 |\n| :-: |\n",
 };
+
+/* Either path, as long as they agree. */
+static const char *const probes[] = {
+    "| `a | b` |\n|---|---|\n| c | `d |\n",
+    "| a | b |\n|---|---|\n| <span a=\"|\"> | x |\n",
+    "| a | b |\n|---|---|\n| [x|y](z) | **b|c** |\n",
+    "| a | b |\n|---|---|\n| ``` | ~~~ |\n",
+    "# foo \\#\n# foo#\n#  \n## ## x ##\n",
+    "text ```\nmore ~~~\n",
+    "- a ```\n  b ~~~\n",
+    "a\n\f\nb\n",
+    "a\v\nb\n",
+    "- a\n\n\n  b\n",
+    "- a\n  \n  b\n",
+    "1. a\n1. b\n  1. c\n",
+    "- a\n  - b\n    - c\n      - d\n  - e\n- f\n",
+    "-\ta\n",
+    "- a\n\n- b\n\n\n- c\n",
+    "# h\n- a\n",
+    "- a\n<!-- c -->\n",
+    "- a\n\n<!-- c -->\n- b\n",
+    "<!-- a --> b\n<!-- c -->\n",
+    "x\n<!-- a\n\nb -->\n",
+    "| a |\n|---|\n| b |\n<!-- c -->\n",
+    "```\na\n```\n```\nb\n```\n",
+    "***\n---\n___\n",
+    "a\n***\n",
+};
+
+Test(markdown_fastpath, probes_read_alike)
+{
+    for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++)
+        both_str(probes[i]);
+}
 
 Test(markdown_fastpath, scanner_reads_the_common_forms_as_the_grammar)
 {
