@@ -708,7 +708,8 @@ static void check_missing_section(struct st_ctx *c)
         for (size_t s = 0; s < dt.type->n_sections; s++) {
             const struct st_section *sec = &dt.type->sections[s];
             for (size_t y = 0; !found[s] && y < sec->n_synonyms; y++)
-                if (exact ? strcmp(h, sec->synonyms[y]) == 0 : heading_has(h, sec->synonyms[y]))
+                if (exact ? h[0] == sec->synonyms[y][0] && strcmp(h, sec->synonyms[y]) == 0
+                          : heading_has(h, sec->synonyms[y]))
                     found[s] = 1;
         }
     }
@@ -890,9 +891,10 @@ static int placeholder_block(const struct qms_block *b)
            b->kind != QMS_BLOCK_COMMENT && !(b->flags & QMS_BLOCK_FRONT_MATTER);
 }
 
-/* may: n_patterns bytes of scratch space for the prefilter. */
+/* prop: the property whose value `text` is, NULL for a block's text. may: n_patterns bytes
+   of scratch space for the prefilter. */
 static void find_placeholders(struct st_ctx *c, const char *text, size_t len, struct qms_location loc,
-                              const char *where, size_t *reported, unsigned char *may)
+                              const struct qms_property *prop, size_t *reported, unsigned char *may)
 {
     const struct st_state *st = c->st;
     pf_index_scan(&st->prefilter, text, len, may);
@@ -904,8 +906,14 @@ static void find_placeholders(struct st_ctx *c, const char *text, size_t len, st
         int rc = c->api->regex_match(pat->re, text, len, 0, &ms, &me);
         if (rc <= 0 || me < ms || me > len)
             continue; /* no match, or the matcher gave up (match limit) on this text */
-        char q[QUOTE_CAP + 8];
+        char q[QUOTE_CAP + 8], where[64] = "text";
         quote_text(q, sizeof q, text + ms, me - ms, QUOTE_CAP);
+        if (prop) {
+            char name[40];
+            quote_text(name, sizeof name, prop->name ? prop->name : "",
+                       prop->name ? strlen(prop->name) : 0, 32);
+            snprintf(where, sizeof where, "property '%s'", name);
+        }
         st_report(c, RULE_PLACEHOLDER, loc, pat->name, "placeholder '%s' left in %s (%s)", q, where,
                   pat->description);
         (*reported)++;
@@ -932,16 +940,13 @@ static void check_placeholders(struct st_ctx *c)
         if (fill_in && b->kind == QMS_BLOCK_TABLE_CELL)
             continue;
         if (placeholder_block(b) && b->text_len > 0)
-            find_placeholders(c, b->text, b->text_len, b->loc, "text", &reported, may);
+            find_placeholders(c, b->text, b->text_len, b->loc, NULL, &reported, may);
     }
     for (size_t i = 0; i < doc->n_properties; i++) {
         const struct qms_property *p = &doc->properties[i];
         if (p->source == QMS_PROP_APP || !p->value || !p->value[0])
             continue;
-        char where[64], q[40];
-        quote_text(q, sizeof q, p->name ? p->name : "", p->name ? strlen(p->name) : 0, 32);
-        snprintf(where, sizeof where, "property '%s'", q);
-        find_placeholders(c, p->value, strlen(p->value), p->loc, where, &reported, may);
+        find_placeholders(c, p->value, strlen(p->value), p->loc, p, &reported, may);
     }
     if (may != may_small)
         free(may);
