@@ -2252,7 +2252,8 @@ int qms_md_read(struct qms_doc **out, const char *path, const char *data, size_t
     if (m.len == 0 || m.rc)
         goto done;
     m.inline_parser = ts_parser_new();
-    if (!m.inline_parser || !ts_parser_set_language(m.inline_parser, tree_sitter_markdown_inline())) {
+    if (!m.inline_parser ||
+        !ts_parser_set_language(m.inline_parser, tree_sitter_markdown_inline())) {
         m.rc = qms_err_set(err, QMS_EINTERNAL, "cannot load the Markdown grammar");
         goto done;
     }

@@ -47,8 +47,8 @@ static inline int md_model_diff(const struct qms_doc *x, const struct qms_doc *y
             md_diff_str(a->text, b->text) || md_diff_str(a->style, b->style) ||
             a->table != b->table || a->row != b->row || a->col != b->col || a->flags != b->flags ||
             md_diff_loc(&a->loc, &b->loc))
-            MD_DIFF_FAIL("block %zu: kind %d/%d level %u/%u at %u:%u/%u:%u text \"%s\" vs \"%s\"", i,
-                         a->kind, b->kind, a->level, b->level, a->loc.line, a->loc.column,
+            MD_DIFF_FAIL("block %zu: kind %d/%d level %u/%u at %u:%u/%u:%u text \"%s\" vs \"%s\"",
+                         i, a->kind, b->kind, a->level, b->level, a->loc.line, a->loc.column,
                          b->loc.line, b->loc.column, a->text, b->text);
     }
     if (x->n_tables != y->n_tables)

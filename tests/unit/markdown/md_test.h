@@ -149,7 +149,8 @@ static inline size_t md_spec_examples(const char *text,
         if (!end)
             break;
         const char *sep = start;
-        while (sep < end && !(sep[0] == '.' && (sep[1] == '\n') && (sep == start || sep[-1] == '\n')))
+        while (sep < end &&
+               !(sep[0] == '.' && sep[1] == '\n' && (sep == start || sep[-1] == '\n')))
             sep = strchr(sep, '\n') ? strchr(sep, '\n') + 1 : end;
         size_t len = (size_t)(sep - start);
         if (cap < len * 3 + 1) {

@@ -63,7 +63,8 @@ static const char *const taken[] = {
     "x [a\nb](c) y\n",
     "a *b\nc* d\n",
     "**Document ID:** QP-008\n**Revision:** C\n-5 degrees\n+x\n_y_\n*z*\n",
-    "Escort: XXX\n<!-- qmslint-enable -->\nnext para\n\n<!-- a\nb --> tail <a id=\"x\">\n<!-- c -->\n",
+    "Escort: XXX\n<!-- qmslint-enable -->\nnext para\n\n"
+    "<!-- a\nb --> tail <a id=\"x\">\n<!-- c -->\n",
     "<!-- qmslint-disable-next-line structure/placeholder-text -->\nDeputy: TBD\n",
     "- item\n",
     "* item\n",
