@@ -83,6 +83,7 @@ struct phrase_index {
     size_t n_odd;
     size_t n_groups;
     size_t max_len;               /* of the indexed (not odd) phrases */
+    size_t max_len_by_first[256]; /* ... of those whose first word starts with that byte */
 };
 
 struct iso_req {
@@ -448,6 +449,8 @@ static int phrase_index_build(struct iso_state *st, struct phrase_index *ix, con
             e->hash = word_hash(norm + 1, e->first_len);
             if (e->len > ix->max_len)
                 ix->max_len = e->len;
+            if (e->len > ix->max_len_by_first[(unsigned char)norm[1]])
+                ix->max_len_by_first[(unsigned char)norm[1]] = e->len;
             ix->first_lengths[(unsigned char)norm[1]] |= (uint64_t)1 << (e->first_len % 64);
             e->next = ix->buckets[e->hash & ix->mask];
             ix->buckets[e->hash & ix->mask] = (uint32_t)++ix->n;
@@ -543,11 +546,11 @@ static void phrase_index_scan_raw(const struct phrase_index *ix, const unsigned 
         }
         if (!wl)
             continue;
-        if (wl > ix->max_len || !(ix->first_lengths[first] >> (wl % 64) & 1))
+        if (wl > ix->max_len_by_first[first] || !(ix->first_lengths[first] >> (wl % 64) & 1))
             continue;
         size_t at = start;
         buf[0] = ' ';
-        size_t o = norm_run(buf, 1, p, len, &at, ix->max_len + 2);
+        size_t o = norm_run(buf, 1, p, len, &at, ix->max_len_by_first[first] + 2);
         if (at >= len && buf[o - 1] != ' ')
             buf[o++] = ' ';
         buf[o] = '\0';

@@ -883,9 +883,10 @@ static void scan_block(struct xr_ctx *c, struct xr_builder *b, const struct qms_
         size_t qa, qb, qe;
         /* only '"', “, „ (0xE2 ...) and « (0xC2 ...) open a quote: a call per byte was the
            plugin's largest cost */
-        unsigned char opener = (unsigned char)s[i];
-        if (opener != '"' && opener != 0xE2 && opener != 0xC2)
-            continue;
+        while (i < len && s[i] != '"' && (unsigned char)s[i] != 0xE2 && (unsigned char)s[i] != 0xC2)
+            i++;
+        if (i >= len)
+            break;
         if (!quoted_at(s, len, i, &qa, &qb, &qe))
             continue;
         int taken = 0;
