@@ -68,7 +68,7 @@ static const char common_pairs[] =
     "rc rr eg au ck ew mu br bi pt ak pu ui rg ib tl ny ki rk ys ob mm fu ph og ms ye ud mb ip "
     "ub oi rl gu dr hr cc tw ft wn nu af hu nn eo vo rv nf xp gn sm fl iz ok nl my gl aw ju oa "
     "eq sy sl ps jo lf nv je nk kn gs dy hy ze ks xt bs ik dd cy rp sk xi oe oy ws lv dl rf eu "
-    "dg wr xa yi nm eb rb tm xc eh tc gy ja hn yp za ie ei sch ch ue ge ei au";
+    "dg wr xa yi nm eb rb tm xc eh tc gy ja hn yp za ";
 
 /* How often two adjacent bytes occur per 10,000 text positions, roughly. */
 static double pair_frequency(unsigned char a, unsigned char b, int caseless)
@@ -76,7 +76,7 @@ static double pair_frequency(unsigned char a, unsigned char b, int caseless)
     double f = char_frequency(a, caseless) * (double)char_frequency(b, caseless) / 10000.0;
     unsigned char la = fold(a), lb = fold(b);
     if (la >= 'a' && la <= 'z' && lb >= 'a' && lb <= 'z') {
-        for (size_t i = 0; common_pairs[i] && common_pairs[i + 1]; i++)
+        for (size_t i = 0; i + 1 < sizeof common_pairs - 1; i += 3)
             if (common_pairs[i] == la && common_pairs[i + 1] == lb) {
                 double common = 300.0 - (double)i / 3.0; /* by rank */
                 return common > f ? common : f;
