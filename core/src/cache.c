@@ -1,7 +1,8 @@
 /* The per-document digest cache (issue 11). File layout (all integers little-endian):
  *
  *   "QMSLCACH"  u64 format  u64 payload length  [32] checksum of the payload (qms_fsum)
- *   payload:    [32] run key  i64 written-at (ns)  u32 plugins  entry...  u64 entries
+ *   payload:    [32] run key  i64 written-at (ns)  u32 plugins  entry...
+ *               u64 offset of each entry (from the payload's start)  u64 entries
  *   entry:      str path  u64 size ino dev  i64 mtime ctime  [32] content SHA-256
  *               digest  blobs  suppressions  findings
  *
@@ -15,6 +16,7 @@
 #include "cache.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -30,7 +32,7 @@
 #include "engine_int.h"
 
 #define CACHE_MAGIC "QMSLCACH"
-#define CACHE_FORMAT 3u
+#define CACHE_FORMAT 4u
 #define CACHE_HEADER 56u                 /* magic 8 + format 8 + length 8 + sum 32 */
 #define CACHE_MAX_FILE (2ull << 30)      /* 2 GB: anything larger is not ours */
 #define CACHE_MAX_STR (16u << 20)
@@ -38,6 +40,7 @@
 #define WPOOL_SLOTS 4096u                /* strings an entry's writer can refer back to */
 #define CACHE_MAX_RULE_FILE (64u << 20)
 #define RACY_NS 2000000000LL             /* stat trusted only for files older than this */
+#define DECODE_SPLIT 2048u               /* entries from which a second thread decodes half */
 
 /* ---------------------------------------------------------------- SHA-256 */
 
@@ -271,12 +274,15 @@ struct qms_cache {
     int64_t written;                 /* written-at of the loaded file */
     size_t n_plugins;
     struct qms_arena *arena;         /* the loaded entries */
+    struct qms_arena *arena2;        /* the half a second thread decoded, or NULL */
     struct centry *entries;          /* sorted by path */
     size_t n_entries;
     struct slot *slots;
     size_t n_docs;
     struct wbuf out;                 /* encoded entries not yet written */
     uint64_t n_out;
+    uint64_t *offsets;               /* where each entry written starts in the payload */
+    size_t cap_offsets;
     int fd;                          /* the temporary file being written, or -1 */
     char *tmp;
     struct qms_fsum sum;             /* of the payload written so far */
@@ -1148,6 +1154,60 @@ static int cmp_entries(const void *a, const void *b)
     return strcmp(((const struct centry *)a)->pub.path, ((const struct centry *)b)->pub.path);
 }
 
+/* Entries [from, to) of the file, each of which must end exactly where the next begins. */
+struct decode_part {
+    struct qms_cache *c;
+    const unsigned char *payload, *table;
+    size_t payload_len, from, to, n;
+    struct qms_arena *a;
+    struct centry *entries;
+    int ok;
+};
+
+static void *decode_part_run(void *payload)
+{
+    struct decode_part *d = payload;
+    uint64_t start = get_le64(d->table + 8 * d->from);
+    struct rbuf r = {d->payload, d->payload_len, (size_t)start, 0, d->a, NULL, 0, 0, NULL, NULL};
+    for (size_t i = d->from; !r.bad && i < d->to; i++) {
+        uint64_t end = i + 1 < d->n ? get_le64(d->table + 8 * (i + 1)) : d->payload_len;
+        size_t full = r.len;
+        r.len = (size_t)end; /* an entry cannot read into the next */
+        r_entry(&r, &d->entries[i], d->c->e, d->c->n_plugins);
+        if (r.pos != r.len)
+            r.bad = 1;
+        r.len = full;
+    }
+    free(r.strs);
+    d->ok = !r.bad;
+    return NULL;
+}
+
+/* Decodes every entry; on a large file a second thread decodes the second half into its
+ * own arena. 1 when every entry decoded exactly. */
+static int decode_entries(struct qms_cache *c, const struct rbuf *r, const unsigned char *table,
+                          struct centry *entries, size_t n)
+{
+    struct decode_part parts[2] = {
+        {c, r->p, table, r->len, 0, n, n, c->arena, entries, 0},
+        {c, r->p, table, r->len, n, n, n, NULL, entries, 0},
+    };
+    long cpus = c->e->jobs ? (long)c->e->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+    pthread_t thread;
+    int threaded = 0;
+    if (n >= DECODE_SPLIT && cpus > 1 && (c->arena2 = qms_arena_new(0))) {
+        parts[0].to = parts[1].from = n / 2;
+        parts[1].a = c->arena2;
+        threaded = pthread_create(&thread, NULL, decode_part_run, &parts[1]) == 0;
+        if (!threaded)
+            parts[0].to = parts[1].from = n; /* no thread to be had: all of it here */
+    }
+    decode_part_run(&parts[0]);
+    if (threaded)
+        pthread_join(thread, NULL);
+    return parts[0].ok && (parts[1].from == parts[1].to || parts[1].ok);
+}
+
 /* Reads and validates the file; any defect: the reason, and no entries. */
 static const char *load(struct qms_cache *c)
 {
@@ -1226,13 +1286,25 @@ static const char *load(struct qms_cache *c)
         struct centry *entries = n && !why ? calloc(n, sizeof *entries) : NULL;
         if (n && !entries)
             why = "out of memory";
-        for (size_t i = 0; !why && i < n; i++) {
-            r_entry(&r, &entries[i], c->e, c->n_plugins);
-            if (r.bad)
-                why = "corrupt entry";
+        /* the offset table: entry i spans [off[i], off[i + 1]), the last one up to the table */
+        const unsigned char *table = NULL;
+        if (!why && (r.len - r.pos) / 8 < n)
+            why = "bad entry table";
+        if (!why) {
+            r.len -= 8 * n;
+            table = r.p + r.len;
+            uint64_t prev = r.pos;
+            for (size_t i = 0; !why && i < n; i++) {
+                uint64_t at = get_le64(table + 8 * i);
+                if ((i == 0 && at != r.pos) || (i > 0 && at <= prev) || at >= r.len)
+                    why = "bad entry table";
+                prev = at;
+            }
         }
-        if (!why && r.pos != r.len)
+        if (!why && n == 0 && r.pos != r.len)
             why = "trailing bytes";
+        if (!why && n && !decode_entries(c, &r, table, entries, n))
+            why = "corrupt entry";
         if (!why && n > 1) {
             /* written in the set's order, so normally sorted already */
             size_t sorted = 1;
@@ -1303,6 +1375,8 @@ int qms_cache_open(struct qms_cache **out, const struct qms_engine *e, const cha
         if (e->verbose)
             fprintf(stderr, "qmslint: cache: %s ignored: %s\n", c->file, why);
         qms_arena_free(c->arena);
+        qms_arena_free(c->arena2);
+        c->arena2 = NULL;
         c->arena = qms_arena_new(0);
         if (!c->arena) {
             qms_cache_free(c);
@@ -1326,18 +1400,24 @@ void qms_cache_free(struct qms_cache *c)
     free(c->slots);
     free(c->out.p);
     free(c->out.pool);
+    free(c->offsets);
     free(c->file);
     free(c->dir);
     qms_arena_free(c->arena);
+    qms_arena_free(c->arena2);
     free(c);
 }
 
-struct qms_arena *qms_cache_take_arena(struct qms_cache *c)
+size_t qms_cache_take_arenas(struct qms_cache *c, struct qms_arena **out)
 {
-    struct qms_arena *a = c ? c->arena : NULL;
+    size_t n = 0;
+    if (c && c->arena)
+        out[n++] = c->arena;
+    if (c && c->arena2)
+        out[n++] = c->arena2;
     if (c)
-        c->arena = NULL;
-    return a;
+        c->arena = c->arena2 = NULL;
+    return n;
 }
 
 /* ---------------------------------------------------------------- lookups */
@@ -1593,6 +1673,18 @@ int qms_cache_put(struct qms_cache *c, size_t index, const struct qms_digest *d,
         w->len = mark;
         return 0;
     }
+    if (c->n_out == c->cap_offsets) {
+        size_t cap = c->cap_offsets ? c->cap_offsets * 2 : 1024;
+        uint64_t *grown = realloc(c->offsets, cap * sizeof *grown);
+        if (!grown)
+            w->oom = 1;
+        else {
+            c->offsets = grown;
+            c->cap_offsets = cap;
+        }
+    }
+    if (!w->oom)
+        c->offsets[c->n_out] = c->payload_len + mark;
     c->n_out++;
     if (w->oom)
         c->write_failed = 1; /* out of memory: nothing is saved */
@@ -1637,6 +1729,11 @@ void qms_cache_save(struct qms_cache *c)
     }
     const char *why = NULL;
     if (!c->write_failed) {
+        for (uint64_t i = 0; i < c->n_out; i++) {
+            w_u64(&c->out, c->offsets[i]);
+            if (c->out.len >= (1u << 20))
+                flush_out(c);
+        }
         w_u64(&c->out, c->n_out); /* the trailer */
         if (c->out.oom)
             c->write_failed = 1;

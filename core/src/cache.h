@@ -84,9 +84,10 @@ int qms_cache_unchanged(const struct qms_cache *c);
  * result does not depend on the cache): a line on stderr with --verbose. */
 void qms_cache_save(struct qms_cache *c);
 
-/* Hands over the arena the loaded entries live in (restored digests point into it): the
- * caller frees it, after the cache. */
-struct qms_arena *qms_cache_take_arena(struct qms_cache *c);
+/* Hands over the arenas the loaded entries live in (restored digests point into them), at
+ * most QMS_CACHE_ARENAS into `out`; returns how many. The caller frees them, after the cache. */
+#define QMS_CACHE_ARENAS 2
+size_t qms_cache_take_arenas(struct qms_cache *c, struct qms_arena **out);
 
 /* Counters for the result: documents whose content was hashed. */
 size_t qms_cache_hashed(const struct qms_cache *c);

@@ -868,7 +868,7 @@ static int build_summaries(struct qms_result *r, struct qms_arena *a, const stru
 static int keep_digest_arenas(struct result_impl *impl, struct worker *workers, unsigned n_workers,
                               struct qms_cache *cache)
 {
-    impl->kept = calloc((size_t)n_workers + 1, sizeof *impl->kept);
+    impl->kept = calloc((size_t)n_workers + QMS_CACHE_ARENAS, sizeof *impl->kept);
     if (!impl->kept)
         return QMS_ENOMEM;
     for (unsigned i = 0; i < n_workers; i++) {
@@ -876,7 +876,7 @@ static int keep_digest_arenas(struct result_impl *impl, struct worker *workers, 
         workers[i].arena = NULL;
     }
     if (cache)
-        impl->kept[impl->n_kept++] = qms_cache_take_arena(cache);
+        impl->n_kept += qms_cache_take_arenas(cache, impl->kept + impl->n_kept);
     return 0;
 }
 

@@ -412,6 +412,45 @@ Test(cache, document_edited_after_discovery_is_not_cached_with_the_old_stat)
     cr_assert_eq(settled.n_cached, 4);
 }
 
+static void reseal(unsigned char *data, size_t len);
+
+/* From 2,048 entries a second thread decodes the second half of the file into its own arena:
+ * every document comes back as from a plain run, with one job or two, and a damaged entry in
+ * that half never takes the run down. */
+Test(cache, a_large_cache_file_decoded_in_two_halves_restores_every_document)
+{
+    struct env v = make_env();
+    char name[64], text[256];
+    for (int i = 0; i < 2100; i++) {
+        snprintf(name, sizeof name, "D-%04d.md", i);
+        snprintf(text, sizeof text,
+                 "---\ndoc_id: QP-%04d\ntitle: Procedure %d\nrevision: A\n---\n# Procedure %d\n\n"
+                 "See QP-%04d and [next](D-%04d.md).\n",
+                 i, i, i, (i * 7) % 2200, (i + 1) % 2150);
+        write_file(v.set, name, text);
+    }
+    char *ref = reference(&v.s);
+    struct outcome first = run_engine(&v.s);
+    cr_assert_eq(first.n_read, 2103);
+    for (unsigned jobs = 1; jobs <= 2; jobs++) {
+        struct setup s = v.s;
+        s.jobs = jobs;
+        struct outcome o = run_engine(&s);
+        cr_assert_eq(o.n_cached, 2103, "jobs %u: restored %zu", jobs, o.n_cached);
+        cr_assert_str_eq(o.text, ref, "jobs %u: differs when restored", jobs);
+    }
+    char *f = cache_file(v.cache);
+    size_t len = 0;
+    unsigned char *data = (unsigned char *)read_file(f, &len);
+    cr_assert_gt(len, 4096);
+    for (size_t at = len / 2 + 1000; at < len - 20000; at += len / 7)
+        data[at] ^= 0x5a; /* entries of the second half (the offset table is the last 17 KB) */
+    reseal(data, len);
+    cr_assert_eq(qms_test_write(f, (const char *)data, len), 0);
+    struct outcome o = run_engine(&v.s);
+    cr_assert_eq(o.n_read + o.n_cached, 2103);
+}
+
 Test(cache, touched_but_unchanged_file_still_hits)
 {
     struct env v = make_env();
