@@ -405,45 +405,61 @@ int qms_emit_dump_text(FILE *out, const struct qms_doc *doc)
 
 /* `prefix` then v in decimal, or null when 0 (unknown): the JSON documents list writes
  * millions of these, printf costs more than the rest. */
-static void json_uint_member(FILE *out, const char *prefix, uint32_t v)
+static void jb_uint_member(struct qms_jbuf *jb, const char *prefix, uint32_t v)
 {
-    fputs(prefix, out);
+    qms_jbuf_puts(jb, prefix);
     if (!v) {
-        fputs("null", out);
+        qms_jbuf_put(jb, "null", 4);
         return;
     }
     char digits[16];
     size_t n = sizeof digits;
     for (; v; v /= 10)
         digits[--n] = (char)('0' + v % 10);
-    fwrite(digits + n, 1, sizeof digits - n, out);
+    qms_jbuf_put(jb, digits + n, sizeof digits - n);
+}
+
+static void jb_loc(struct qms_jbuf *jb, const struct qms_location *loc)
+{
+    qms_jbuf_puts(jb, "\"location\": {\"part\": ");
+    qms_jbuf_string(jb, loc->part);
+    jb_uint_member(jb, ", \"line\": ", loc->line);
+    jb_uint_member(jb, ", \"column\": ", loc->column);
+    jb_uint_member(jb, ", \"block\": ", loc->block);
+    qms_jbuf_puts(jb, ", \"section\": ");
+    qms_jbuf_string(jb, loc->section);
+    qms_jbuf_put(jb, "}", 1);
 }
 
 static void json_loc(FILE *out, const struct qms_location *loc)
 {
-    fputs("\"location\": {\"part\": ", out);
-    qms_json_string(out, loc->part);
-    json_uint_member(out, ", \"line\": ", loc->line);
-    json_uint_member(out, ", \"column\": ", loc->column);
-    json_uint_member(out, ", \"block\": ", loc->block);
-    fputs(", \"section\": ", out);
-    qms_json_string(out, loc->section);
-    fputc('}', out);
+    struct qms_jbuf jb;
+    qms_jbuf_init(&jb, out);
+    jb_loc(&jb, loc);
+    qms_jbuf_flush(&jb);
+}
+
+static void jb_flags(struct qms_jbuf *jb, uint32_t flags, const struct flag_name *names, size_t n)
+{
+    int first = 1;
+    qms_jbuf_put(jb, "[", 1);
+    for (size_t i = 0; i < n; i++) {
+        if (!(flags & names[i].bit))
+            continue;
+        qms_jbuf_puts(jb, first ? "\"" : ", \"");
+        qms_jbuf_puts(jb, names[i].name);
+        qms_jbuf_put(jb, "\"", 1);
+        first = 0;
+    }
+    qms_jbuf_put(jb, "]", 1);
 }
 
 static void json_flags(FILE *out, uint32_t flags, const struct flag_name *names, size_t n)
 {
-    int first = 1;
-    fputc('[', out);
-    for (size_t i = 0; i < n; i++) {
-        if (!(flags & names[i].bit))
-            continue;
-        fputs(first ? "\"" : ", \"", out);
-        fputs(names[i].name, out);
-        fputc('"', out);
-        first = 0;
-    }
-    fputc(']', out);
+    struct qms_jbuf jb;
+    qms_jbuf_init(&jb, out);
+    jb_flags(&jb, flags, names, n);
+    qms_jbuf_flush(&jb);
 }
 
 /* Opens a JSON array member: `"name": [` and the separator logic for its items. */
@@ -462,24 +478,31 @@ static void json_array_close(FILE *out, size_t n)
     fputs(n ? "\n  ]" : "]", out);
 }
 
+static void jb_meta_value(struct qms_jbuf *jb, const struct qms_meta_value *v)
+{
+    qms_jbuf_puts(jb, "{\"value\": ");
+    qms_jbuf_string(jb, v->value);
+    qms_jbuf_puts(jb, ", \"raw\": ");
+    qms_jbuf_string(jb, v->raw);
+    qms_jbuf_puts(jb, ", \"label\": ");
+    qms_jbuf_string(jb, v->label);
+    qms_jbuf_puts(jb, ", \"source\": \"");
+    qms_jbuf_puts(jb, meta_source_word(v->source));
+    qms_jbuf_puts(jb, "\", \"flags\": ");
+    jb_flags(jb, v->flags, meta_flags, N_FLAGS(meta_flags));
+    qms_jbuf_puts(jb, ", \"rev_scheme\": ");
+    qms_jbuf_string(jb, rev_scheme_name(v->rev_scheme));
+    qms_jbuf_puts(jb, ", ");
+    jb_loc(jb, &v->loc);
+    qms_jbuf_put(jb, "}", 1);
+}
+
 static void json_meta_value(FILE *out, const struct qms_meta_value *v)
 {
-    fputs("{\"value\": ", out);
-    qms_json_string(out, v->value);
-    fputs(", \"raw\": ", out);
-    qms_json_string(out, v->raw);
-    fputs(", \"label\": ", out);
-    qms_json_string(out, v->label);
-    fputs(", \"source\": \"", out);
-    fputs(meta_source_word(v->source), out);
-    fputs("\", \"flags\": ", out);
-    json_flags(out, v->flags, meta_flags, N_FLAGS(meta_flags));
-    const char *scheme = rev_scheme_name(v->rev_scheme);
-    fputs(", \"rev_scheme\": ", out);
-    qms_json_string(out, scheme);
-    fputs(", ", out);
-    json_loc(out, &v->loc);
-    fputc('}', out);
+    struct qms_jbuf jb;
+    qms_jbuf_init(&jb, out);
+    jb_meta_value(&jb, v);
+    qms_jbuf_flush(&jb);
 }
 
 void qms_emit_meta_fields_json(FILE *out, const struct qms_meta *m)
@@ -488,20 +511,23 @@ void qms_emit_meta_fields_json(FILE *out, const struct qms_meta *m)
         fputs("null", out);
         return;
     }
-    fputc('{', out);
+    struct qms_jbuf jb;
+    qms_jbuf_init(&jb, out);
+    qms_jbuf_put(&jb, "{", 1);
     for (int f = 0; f < QMS_META_N_FIELDS; f++) {
         const struct qms_meta_values *vals = &m->fields[f];
-        fputs(f ? ", \"" : "\"", out);
-        fputs(qms_meta_field_name((enum qms_meta_field)f), out);
-        fputs("\": [", out);
+        qms_jbuf_puts(&jb, f ? ", \"" : "\"");
+        qms_jbuf_puts(&jb, qms_meta_field_name((enum qms_meta_field)f));
+        qms_jbuf_puts(&jb, "\": [");
         for (size_t i = 0; i < vals->n; i++) {
             if (i)
-                fputs(", ", out);
-            json_meta_value(out, &vals->items[i]);
+                qms_jbuf_put(&jb, ", ", 2);
+            jb_meta_value(&jb, &vals->items[i]);
         }
-        fputc(']', out);
+        qms_jbuf_put(&jb, "]", 1);
     }
-    fputc('}', out);
+    qms_jbuf_put(&jb, "}", 1);
+    qms_jbuf_flush(&jb);
 }
 
 static void json_meta(FILE *out, const struct qms_meta *m)

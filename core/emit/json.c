@@ -57,14 +57,42 @@ size_t qms_utf8_next(const char *str, size_t len, unsigned long *out_cp)
     return n;
 }
 
-void qms_json_string(FILE *out, const char *s)
+void qms_jbuf_init(struct qms_jbuf *b, FILE *out)
+{
+    b->out = out;
+    b->n = 0;
+}
+
+void qms_jbuf_flush(struct qms_jbuf *b)
+{
+    if (b->n)
+        fwrite(b->buf, 1, b->n, b->out);
+    b->n = 0;
+}
+
+void qms_jbuf_put(struct qms_jbuf *b, const char *s, size_t n)
+{
+    if (n > sizeof b->buf - b->n) {
+        qms_jbuf_flush(b);
+        if (n > sizeof b->buf) {
+            fwrite(s, 1, n, b->out);
+            return;
+        }
+    }
+    memcpy(b->buf + b->n, s, n);
+    b->n += n;
+}
+
+void qms_jbuf_puts(struct qms_jbuf *b, const char *s) { qms_jbuf_put(b, s, strlen(s)); }
+
+void qms_jbuf_string(struct qms_jbuf *b, const char *s)
 {
     if (!s) {
-        fputs("null", out);
+        qms_jbuf_put(b, "null", 4);
         return;
     }
     size_t len = strlen(s);
-    fputc('"', out);
+    qms_jbuf_put(b, "\"", 1);
     for (size_t i = 0; i < len;) {
         /* printable ASCII needs no escape: written as one run */
         size_t run = i;
@@ -72,7 +100,7 @@ void qms_json_string(FILE *out, const char *s)
                s[run] != '"' && s[run] != '\\')
             run++;
         if (run > i) {
-            fwrite(s + i, 1, run - i, out);
+            qms_jbuf_put(b, s + i, run - i);
             i = run;
             continue;
         }
@@ -80,31 +108,42 @@ void qms_json_string(FILE *out, const char *s)
         size_t n = qms_utf8_next(s + i, len - i, &cp);
         switch (cp) {
         case '"':
-            fputs("\\\"", out);
+            qms_jbuf_put(b, "\\\"", 2);
             break;
         case '\\':
-            fputs("\\\\", out);
+            qms_jbuf_put(b, "\\\\", 2);
             break;
         case '\n':
-            fputs("\\n", out);
+            qms_jbuf_put(b, "\\n", 2);
             break;
         case '\r':
-            fputs("\\r", out);
+            qms_jbuf_put(b, "\\r", 2);
             break;
         case '\t':
-            fputs("\\t", out);
+            qms_jbuf_put(b, "\\t", 2);
             break;
         default:
-            if (cp < 0x20 || cp == 0x7F || cp == 0x2028 || cp == 0x2029)
-                fprintf(out, "\\u%04lx", cp);
-            else if (cp == 0xFFFD && n == 1)
-                fputs("\\ufffd", out); /* an invalid byte: JSON must stay valid UTF-8 */
-            else
-                fwrite(s + i, 1, n, out);
+            if (cp < 0x20 || cp == 0x7F || cp == 0x2028 || cp == 0x2029) {
+                char esc[16];
+                int k = snprintf(esc, sizeof esc, "\\u%04lx", cp);
+                qms_jbuf_put(b, esc, (size_t)k);
+            } else if (cp == 0xFFFD && n == 1) {
+                qms_jbuf_put(b, "\\ufffd", 6); /* an invalid byte: JSON must stay valid UTF-8 */
+            } else {
+                qms_jbuf_put(b, s + i, n);
+            }
         }
         i += n;
     }
-    fputc('"', out);
+    qms_jbuf_put(b, "\"", 1);
+}
+
+void qms_json_string(FILE *out, const char *s)
+{
+    struct qms_jbuf b;
+    qms_jbuf_init(&b, out);
+    qms_jbuf_string(&b, s);
+    qms_jbuf_flush(&b);
 }
 
 /* A location number, or null when unknown (0). */
