@@ -1241,6 +1241,7 @@ struct scan {
     const struct qms_doc *doc;
     int failed;                          /* out of memory: check_doc returns an error */
     int era_2008;
+    int names_ours;                      /* the document names ISO 9001 somewhere */
     int declares_scope;                  /* a property declares 4.3 */
     unsigned counts[8];
     struct iso_digest_entry *entries;
@@ -1502,19 +1503,31 @@ static void handle_cite(struct scan *sc, const char *num, int year, const char *
     declare(sc, kind, num, loc, span, span_len, src == SRC_TABLE ? row_words : src_name);
 }
 
+/* How much a keyword says about whose numbering follows it. */
+enum kw_reach {
+    KW_STANDARD, /* "Normkapitel": the standard's chapter, whatever else the document says */
+    KW_CLAUSE,   /* "clause": the standard's in a QMS document, but contracts have clauses too */
+    KW_GENERIC   /* "§", "article", "Kapitel", "chapitre", "apartado": laws, specifications and
+                    the document's own chapters use them as much as ISO 9001 does */
+};
+
 struct keyword {
     const char *word;
     int strong;                          /* a single number ("clause 8") is enough */
+    enum kw_reach reach;
 };
 
 static const struct keyword keywords[] = {
-    {"clauses", 1}, {"clause", 1}, {"cl.", 1}, {"cláusulas", 1}, {"cláusula", 1}, {"clausula", 1},
-    {"normkapitel", 0}, {"norm-kapitel", 0}, {"kapitel", 0}, {"apartados", 0}, {"apartado", 0},
-    {"chapitre", 0}, {"articles", 0}, {"article", 0}, {"\xc2\xa7\xc2\xa7", 0}, {"\xc2\xa7", 0},
+    {"clauses", 1, KW_CLAUSE}, {"clause", 1, KW_CLAUSE}, {"cl.", 1, KW_CLAUSE},
+    {"cláusulas", 1, KW_CLAUSE}, {"cláusula", 1, KW_CLAUSE}, {"clausula", 1, KW_CLAUSE},
+    {"normkapitel", 0, KW_STANDARD}, {"norm-kapitel", 0, KW_STANDARD}, {"kapitel", 0, KW_GENERIC},
+    {"apartados", 0, KW_GENERIC}, {"apartado", 0, KW_GENERIC}, {"chapitre", 0, KW_GENERIC},
+    {"articles", 0, KW_GENERIC}, {"article", 0, KW_GENERIC}, {"\xc2\xa7\xc2\xa7", 0, KW_GENERIC},
+    {"\xc2\xa7", 0, KW_GENERIC},
 };
 
-/* A keyword at s[i] (at a word start): its end, and *strong. */
-static size_t match_keyword(const char *s, size_t len, size_t i, int *strong)
+/* A keyword at s[i] (at a word start): its end, *strong and, when wanted, its *reach. */
+static size_t match_keyword_reach(const char *s, size_t len, size_t i, int *strong, enum kw_reach *reach)
 {
     if (i >= len)
         return 0;
@@ -1529,9 +1542,32 @@ static size_t match_keyword(const char *s, size_t len, size_t i, int *strong)
             keywords[k].word[strlen(keywords[k].word) - 1] != '.')
             continue;
         *strong = keywords[k].strong;
+        if (reach)
+            *reach = keywords[k].reach;
         return e;
     }
     return 0;
+}
+
+static size_t match_keyword(const char *s, size_t len, size_t i, int *strong)
+{
+    return match_keyword_reach(s, len, i, strong, NULL);
+}
+
+/* Whether a keyword citation in a document that never names ISO 9001 is still one of ours:
+ * "clause" with a number the standard could have (0 to 10: "clause 20.6" is a contract's), never
+ * a generic keyword ("§ 20.8.3" of a specification, "Kapitel 4.2" of the document itself). */
+static int unnamed_citation_is_ours(const char *s, size_t len, size_t j, enum kw_reach reach)
+{
+    if (reach == KW_STANDARD)
+        return 1;
+    if (reach == KW_GENERIC)
+        return 0;
+    unsigned top = 0;
+    size_t d = j;
+    while (d < len && d - j < 3 && s[d] >= '0' && s[d] <= '9')
+        top = top * 10 + (unsigned)(s[d++] - '0');
+    return d > j && top <= 10;
 }
 
 /* The tables scan_text, shown_in and legacy_terms match with, from the loaded pack. */
@@ -1710,6 +1746,8 @@ static void scan_text(struct scan *sc, const char *s, size_t len, const struct q
             size_t yend = end;
             int year = parse_year(s, len, end, &yend);
             if (mode == SCAN_ERA) {
+                if (nm->ours)
+                    sc->names_ours = 1;
                 if (nm->ours && year && is_legacy_edition(st, year))
                     (*legacy_seen)++;
                 if (nm->ours && year && st->edition && atoi(st->edition) == year)
@@ -1759,9 +1797,14 @@ static void scan_text(struct scan *sc, const char *s, size_t len, const struct q
             continue;
         }
         int strong = 0;
-        size_t kw = mode == SCAN_FULL ? match_keyword(s, len, i, &strong) : 0;
+        enum kw_reach reach = KW_GENERIC;
+        size_t kw = mode == SCAN_FULL ? match_keyword_reach(s, len, i, &strong, &reach) : 0;
         if (kw) {
             size_t j = skip_blanks(s, len, kw);
+            if (!sc->names_ours && !unnamed_citation_is_ours(s, len, j, reach)) {
+                i = kw;
+                continue;
+            }
             int year = 0;
             if (have_mention && i >= mention_end && i - mention_end <= MENTION_REACH) {
                 if (!mention_ours) {

@@ -97,6 +97,30 @@ Test(iso9001, numbers_of_other_standards_are_not_ours)
     cr_assert_eq(doc_findings(), 0);
 }
 
+Test(iso9001, generic_keywords_cite_iso_9001_only_in_a_document_that_names_it)
+{
+    /* a specification, a law, the document's own chapters: nothing here is ISO 9001 */
+    check("# Type inference\n\nAs described in \xc2\xa7 20.6.4, inference runs per argument; array "
+          "creation (\xc2\xa7 7.5.10.2) is extended. Article 12.3 of the regulation and siehe Kapitel 8.8 "
+          "apply; chapitre 11.2 et apartado 3.9.\n");
+    cr_assert_eq(doc_findings(), 0);
+    /* the same keyword where the document names the standard */
+    check("# Audit\n\nThis procedure implements ISO 9001.\n\nAudits follow \xc2\xa7 8.8.\n");
+    expect(UNKNOWN, "clause 8.8 does not exist in ISO 9001:2015");
+    /* "Normkapitel" is the standard's chapter whatever the document names */
+    check("# Audit\n\nAudits folgen Normkapitel 8.8.\n");
+    expect(UNKNOWN, "clause 8.8 does not exist in ISO 9001:2015");
+}
+
+Test(iso9001, clause_numbers_beyond_the_standard_in_an_unnamed_document_are_not_ours)
+{
+    check("# Terms\n\nPayment is due as set out in clause 20.6 and clauses 14.1 and 14.2.\n");
+    cr_assert_eq(doc_findings(), 0);
+    /* in a document that names the standard, the same number is a wrong citation */
+    check("# Terms\n\nISO 9001 applies; see clause 20.6.\n");
+    expect(UNKNOWN, "clause 20.6 does not exist in ISO 9001:2015");
+}
+
 Test(iso9001, legacy_clause_with_its_2008_title)
 {
     check("# Documents\n\nDocuments are controlled as required by clause 4.2.3 Control of documents.\n");
