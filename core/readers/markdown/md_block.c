@@ -197,6 +197,18 @@ static enum cont continues_paragraph(const struct scan *sc, uint32_t ls, uint32_
     return CONT_YES;
 }
 
+/* "===" or "---" (three or more, then only spaces) under a paragraph: 1 or 2, else 0. */
+static uint32_t setext_underline(const struct scan *sc, uint32_t i, uint32_t le)
+{
+    char c = sc->s[i];
+    if (c != '=' && c != '-')
+        return 0;
+    uint32_t n = run_of(sc, i, le, c);
+    if (n < 3 || skip_spaces(sc, i + n, le) != le)
+        return 0;
+    return c == '=' ? 1 : 2;
+}
+
 /* A paragraph from the line at ls: returns the start of the line after it, or 0 to give up. */
 static uint32_t paragraph(struct scan *sc, uint32_t ls)
 {
@@ -207,6 +219,17 @@ static uint32_t paragraph(struct scan *sc, uint32_t ls)
         uint32_t f = skip_spaces(sc, i, e);
         if (f == e)
             break; /* a blank line */
+        uint32_t level = setext_underline(sc, i, e);
+        if (level) {
+            /* "a|b\n---" might be a table to the grammar */
+            if (has_byte(sc, ls, last_end, '|'))
+                return 0;
+            uint32_t b = last_end;
+            while (b > ls && (sc->s[b - 1] == ' ' || sc->s[b - 1] == '\t'))
+                b--;
+            emit(sc, QMS_MDB_SETEXT, level, ls, ls, b);
+            return e < sc->len ? e + 1 : e;
+        }
         enum cont c = continues_paragraph(sc, i, e);
         if (c == CONT_GIVE_UP)
             return 0;

@@ -49,10 +49,10 @@ int qms_md_entity(struct qms_buf *out, const char *s, size_t len);
 int qms_md_label_key(struct qms_buf *out, const char *s, size_t len);
 
 /*
- * The block scanner: the common block forms of QMS documents (blank lines, ATX headings,
+ * The block scanner: the common block forms of QMS documents (blank lines, ATX and setext headings,
  * paragraphs, thematic breaks, fenced code, pipe tables, HTML comments, lists of paragraphs)
  * read in one pass, as a list of events in reading order. Whatever it is not sure to read
- * exactly as tree-sitter's block grammar does (other HTML, indented code, quotes, setext
+ * exactly as tree-sitter's block grammar does (other HTML, indented code, quotes, odd setext
  * underlines, reference definitions, tabs in indentation, odd list indentation, ...) makes it
  * give up on the whole document: the grammar reads it.
  * `src` is the normalised text (LF line ends, ending with a line end, front matter blanked).
@@ -60,6 +60,7 @@ int qms_md_label_key(struct qms_buf *out, const char *s, size_t len);
  */
 enum qms_mdb_kind {
     QMS_MDB_HEADING,   /* ATX heading at `off`, `level`, inline content [a, b) (empty: none) */
+    QMS_MDB_SETEXT,    /* setext heading at `off`, `level`, inline content [a, b) */
     QMS_MDB_PARAGRAPH, /* inline content [a, b); level > 0: in a list item, at that depth */
     QMS_MDB_CONT,      /* a continuation [a, b) (indentation of the item) in the paragraph before */
     QMS_MDB_CODE,      /* fenced code block at `off`, content [a, b) */

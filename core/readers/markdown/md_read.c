@@ -2087,7 +2087,8 @@ static void replay(struct md *m, const struct qms_mdb *ev, size_t n)
         struct isrc src = {NULL, e->a, e->b, NULL, 0};
         switch (e->kind) {
         case QMS_MDB_HEADING:
-            heading_emit(m, e->off, e->level, 0, e->b > e->a ? &src : NULL);
+        case QMS_MDB_SETEXT:
+            heading_emit(m, e->off, e->level, e->kind == QMS_MDB_SETEXT, e->b > e->a ? &src : NULL);
             break;
         case QMS_MDB_PARAGRAPH: {
             size_t n_cont = 0;
