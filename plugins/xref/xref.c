@@ -2211,6 +2211,17 @@ static void check_orphans(struct xr_set *x)
         if (d->type && (!strcmp(d->type, "manual") || !strcmp(d->type, "register") ||
                         !strcmp(d->type, "external")))
             continue;
+        /* an ID two documents claim (xref/duplicate-id) is cited or listed as one: the
+           citation reached the other claimant, not nothing */
+        int claimed_and_cited = 0;
+        for (size_t k = key_find(x->ids, x->n_ids, d->id); k < x->n_ids && !claimed_and_cited &&
+                                                           strcmp(x->ids[k].key, d->id) == 0;
+             k++) {
+            const struct xr_doc *other = &x->docs[x->ids[k].doc];
+            claimed_and_cited = other != d && (other->referenced || other->listed);
+        }
+        if (claimed_and_cited)
+            continue;
         struct qms_location loc = {0};
         const struct qms_meta_value *v = qms_meta_first(d->d->meta, QMS_META_ID);
         if (v)

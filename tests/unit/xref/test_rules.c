@@ -400,6 +400,23 @@ Test(xref, unreferenced_unlisted_document_is_an_orphan)
     cr_expect_null(fake_find(&host, "xref/orphan", "FRM-001"));
 }
 
+Test(xref, a_cited_id_claimed_twice_is_a_duplicate_not_an_orphan)
+{
+    struct fake_doc *m = fake_doc_new("QM-001.md");
+    fake_meta(m, "QM-001", "Quality Manual", "1", "approved", "manual");
+    fake_para(m, "Documents are controlled per QP-001.");
+    struct fake_doc *a = procedure("QP-001_a.md", "QP-001", "Document Control", "1");
+    struct fake_doc *b = procedure("QP-001_b.md", "QP-001", "Records Control", "1");
+    struct fake_doc *c = procedure("QP-002_a.md", "QP-002", "Uncited", "1");
+    struct fake_doc *d = procedure("QP-002_b.md", "QP-002", "Uncited Twin", "1");
+    RUN(m, a, b, c, d);
+    cr_expect_eq(fake_count(&host, "xref/duplicate-id"), 2);
+    cr_expect_null(fake_find(&host, "xref/orphan", "QP-001"), "QP-001 is cited");
+    /* an ID nobody cites stays an orphan, once per claimant */
+    cr_expect_eq(fake_count(&host, "xref/orphan"), 2);
+    cr_expect_not_null(fake_find(&host, "xref/orphan", "QP-002"));
+}
+
 Test(xref, quoted_title_citation_counts_as_a_reference)
 {
     struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
