@@ -234,6 +234,8 @@ struct centry {
     struct qms_cache_entry pub;
     struct fkey st;
     unsigned char hash[32];
+    const unsigned char *raw;        /* its bytes in the loaded file */
+    size_t raw_len;
 };
 
 enum { SLOT_NONE = 0, SLOT_HIT, SLOT_READ };
@@ -1173,9 +1175,12 @@ static void *decode_part_run(void *payload)
         uint64_t end = i + 1 < d->n ? get_le64(d->table + 8 * (i + 1)) : d->payload_len;
         size_t full = r.len;
         r.len = (size_t)end; /* an entry cannot read into the next */
+        size_t begin = r.pos;
         r_entry(&r, &d->entries[i], d->c->e, d->c->n_plugins);
         if (r.pos != r.len)
             r.bad = 1;
+        d->entries[i].raw = d->payload + begin;
+        d->entries[i].raw_len = r.pos - begin;
         r.len = full;
     }
     free(r.strs);
@@ -1609,6 +1614,8 @@ static int begin_write(struct qms_cache *c)
     return c->out.oom ? -1 : 0;
 }
 
+static void entry_written(struct qms_cache *c, size_t mark);
+
 int qms_cache_put(struct qms_cache *c, size_t index, const struct qms_digest *d,
                   const struct qms_cache_blob *blobs, const struct qms_suppress_list *suppress,
                   const struct qms_finding *const *findings, size_t n)
@@ -1624,6 +1631,13 @@ int qms_cache_put(struct qms_cache *c, size_t index, const struct qms_digest *d,
     }
     struct wbuf *w = &c->out;
     size_t mark = w->len;
+    if (sl->state == SLOT_HIT && sl->hit && sl->hit->raw && fkey_eq(&sl->hit->st, &sl->st)) {
+        /* restored exactly as recorded (same stat, same content, same digest, blobs and
+           findings): its bytes are copied as they were read, not encoded again */
+        w_bytes(w, sl->hit->raw, sl->hit->raw_len);
+        entry_written(c, mark);
+        return 0;
+    }
     w_entry_begin(w);
     w_str(w, d->path);
     w_u64(w, sl->st.size);
@@ -1673,6 +1687,14 @@ int qms_cache_put(struct qms_cache *c, size_t index, const struct qms_digest *d,
         w->len = mark;
         return 0;
     }
+    entry_written(c, mark);
+    return 0;
+}
+
+/* Records where the entry just encoded from `mark` on starts, and streams the buffer out. */
+static void entry_written(struct qms_cache *c, size_t mark)
+{
+    struct wbuf *w = &c->out;
     if (c->n_out == c->cap_offsets) {
         size_t cap = c->cap_offsets ? c->cap_offsets * 2 : 1024;
         uint64_t *grown = realloc(c->offsets, cap * sizeof *grown);
@@ -1690,7 +1712,6 @@ int qms_cache_put(struct qms_cache *c, size_t index, const struct qms_digest *d,
         c->write_failed = 1; /* out of memory: nothing is saved */
     else if (w->len >= (1u << 20))
         flush_out(c);
-    return 0;
 }
 
 /* Removes other sets' cache files unused for 30 days and temporary files a killed run left

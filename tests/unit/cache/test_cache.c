@@ -451,6 +451,22 @@ Test(cache, a_large_cache_file_decoded_in_two_halves_restores_every_document)
     cr_assert_eq(o.n_read + o.n_cached, 2103);
 }
 
+/* When one document changed, the entries of the others are written again as the bytes they
+ * were read from: the file they make must restore every document as a plain run sees it. */
+Test(cache, entries_copied_into_a_rewritten_file_restore_as_before)
+{
+    struct env v = make_env();
+    run_engine(&v.s);
+    write_file(v.set, "WI-003.md", "# Work Instruction\n\nNow it cites QP-001 and QP-002.\n");
+    struct outcome changed = run_engine(&v.s);
+    cr_assert_eq(changed.n_read, 1);
+    cr_assert_eq(changed.n_cached, 2);
+    struct outcome again = run_engine(&v.s);
+    cr_assert_eq(again.n_read, 0);
+    cr_assert_eq(again.n_cached, 3);
+    cr_assert_str_eq(again.text, reference(&v.s));
+}
+
 Test(cache, touched_but_unchanged_file_still_hits)
 {
     struct env v = make_env();
