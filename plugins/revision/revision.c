@@ -291,7 +291,14 @@ static const char *fmt_date(char out[16], int32_t days)
 {
     int y, m, d;
     civil_from_days(days, &y, &m, &d);
-    snprintf(out, 16, "%04d-%02d-%02d", y % 10000, m, d);
+    /* formatted in full, then cut to 15 bytes as before (dates out of range only) */
+    char full[48];
+    snprintf(full, sizeof full, "%04d-%02d-%02d", y % 10000, m, d);
+    size_t n = strlen(full);
+    if (n > 15)
+        n = 15;
+    memcpy(out, full, n);
+    out[n] = '\0';
     return out;
 }
 
