@@ -268,6 +268,7 @@ struct pool_slot {
     uint64_t hash;
     uint32_t len;
     uint32_t gen;
+    int line;                         /* made by copy_line (control characters replaced) */
 };
 
 struct strpool {
@@ -302,8 +303,7 @@ static uint64_t bytes_hash(const char *s, size_t n)
 }
 
 /* s[0..n) as one line (control characters made spaces when `line`), copied once per
- * document. Transforming is idempotent, so a stored copy equal to the source bytes is the
- * copy either way. */
+ * document. A copy is handed out again only for the same kind of copy of the same bytes. */
 static const char *pool_copy(struct dcopy *dc, const char *s, size_t n, int line)
 {
     struct strpool *p = dc->pool;
@@ -318,7 +318,7 @@ static const char *pool_copy(struct dcopy *dc, const char *s, size_t n, int line
                     slot = sl; /* free: the copy made below goes here */
                 break;
             }
-            if (sl->hash == h && sl->len == n && memcmp(sl->copy, s, n) == 0)
+            if (sl->hash == h && sl->len == n && sl->line == line && memcmp(sl->copy, s, n) == 0)
                 return sl->copy;
         }
     }
@@ -335,6 +335,7 @@ static const char *pool_copy(struct dcopy *dc, const char *s, size_t n, int line
         slot->copy = out;
         slot->hash = h;
         slot->len = (uint32_t)n;
+        slot->line = line;
         slot->gen = p->gen;
         p->used++;
     }

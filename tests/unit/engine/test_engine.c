@@ -299,6 +299,34 @@ Test(engine, metadata_record_survives_the_document)
     done(&f);
 }
 
+/* A digest's strings are copied once per document and shared where equal; a location's
+ * section is one line (control characters made spaces) even when a value with the same bytes,
+ * tab and all, was copied first as it is. */
+Test(engine, shared_digest_strings_keep_each_copy_as_made)
+{
+    struct fixture f = {.dir = tmpdir()};
+    write_doc(f.dir, "QP-123.md", "---\ntitle: \"Scope\\tArea\"\ndoc_id: QP-123\n---\n"
+                                  "# Scope\tArea\n\n**Owner:** Quality\n");
+    run_with(&f, good, 1, NULL, 1);
+    cr_assert_eq(f.run_rc, 0, "%s", f.err.msg);
+    const struct qms_meta *m = f.result->docs[0].meta;
+    cr_assert_not_null(m);
+    const struct qms_meta_values *titles = &m->fields[QMS_META_TITLE];
+    int raw_tab = 0;
+    for (size_t i = 0; i < titles->n; i++)
+        raw_tab |= titles->items[i].raw && strcmp(titles->items[i].raw, "Scope\tArea") == 0;
+    cr_assert(raw_tab, "the front matter title keeps its tab");
+    const struct qms_meta_values *owners = &m->fields[QMS_META_OWNER];
+    cr_assert_gt(owners->n, 0);
+    for (size_t i = 0; i < owners->n; i++) {
+        const char *section = owners->items[i].loc.section;
+        if (section)
+            cr_assert_str_eq(section, "Scope Area");
+    }
+    cr_assert_not_null(owners->items[0].loc.section, "the owner line sits under the heading");
+    done(&f);
+}
+
 Test(engine, progress_shown_after_a_second_then_cleared, .init = cr_redirect_stderr)
 {
     struct fixture f = {.dir = tmpdir(), .progress = 1};
