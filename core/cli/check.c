@@ -411,6 +411,13 @@ static int run_set(struct check_state *st, const struct qms_cli_opts *o, int bas
     } else {
         st->root = qms_cli_set_root(st->cfg, paths, n_paths);
     }
+    if (st->root) {
+        /* the cache file loads on another thread while discovery lists the set */
+        char *abs_root = qms_discover_abs_path(st->root);
+        if (abs_root)
+            qms_engine_prefetch_cache(st->engine, abs_root);
+        free(abs_root);
+    }
     if (qms_discover(&st->inputs, walk, n_walk, st->root, st->cfg, &err) != 0)
         return qms_cli_fail("%s", err.msg[0] ? err.msg : "cannot list the documents");
     if (o->verbose)

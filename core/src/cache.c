@@ -1413,6 +1413,17 @@ void qms_cache_free(struct qms_cache *c)
     free(c);
 }
 
+int qms_cache_set_docs(struct qms_cache *c, size_t n_docs)
+{
+    struct slot *slots = calloc(n_docs ? n_docs : 1, sizeof *slots);
+    if (!slots)
+        return QMS_ENOMEM;
+    free(c->slots);
+    c->slots = slots;
+    c->n_docs = n_docs;
+    return 0;
+}
+
 size_t qms_cache_take_arenas(struct qms_cache *c, struct qms_arena **out)
 {
     size_t n = 0;

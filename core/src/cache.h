@@ -84,6 +84,10 @@ int qms_cache_unchanged(const struct qms_cache *c);
  * result does not depend on the cache): a line on stderr with --verbose. */
 void qms_cache_save(struct qms_cache *c);
 
+/* Sizes the per-document state for n_docs documents (a cache opened ahead of discovery, with
+ * n_docs 0). 0 or QMS_ENOMEM. */
+int qms_cache_set_docs(struct qms_cache *c, size_t n_docs);
+
 /* Hands over the arenas the loaded entries live in (restored digests point into them), at
  * most QMS_CACHE_ARENAS into `out`; returns how many. The caller frees them, after the cache. */
 #define QMS_CACHE_ARENAS 2

@@ -37,7 +37,7 @@ struct walk {
 /* ---------------------------------------------------------------- paths */
 
 /* Lexically normalized absolute path ("." and ".." resolved, no double '/'); malloc'd. */
-static char *abs_path(const char *path)
+char *qms_discover_abs_path(const char *path)
 {
     char cwd[MAX_PATH_LEN];
     size_t plen = strlen(path);
@@ -534,11 +534,11 @@ int qms_discover(struct qms_inputs *out, const char *const *paths, size_t n_path
             break;
         }
         is_folder[i] = S_ISDIR(sts[i].st_mode);
-        if (!(abs[i] = abs_path(p)))
+        if (!(abs[i] = qms_discover_abs_path(p)))
             rc = qms_err_set(err, QMS_EIO, "%s: cannot resolve path", p);
     }
     if (rc == 0) {
-        out->root = root ? abs_path(root) : common_root(abs, is_folder, n_paths);
+        out->root = root ? qms_discover_abs_path(root) : common_root(abs, is_folder, n_paths);
         if (!out->root)
             rc = qms_err_set(err, QMS_ENOMEM, "out of memory");
         w.root = out->root;

@@ -50,4 +50,8 @@ int qms_discover(struct qms_inputs *out, const char *const *paths, size_t n_path
                  const char *root, const struct qms_config *cfg, struct qms_err *err);
 void qms_inputs_free(struct qms_inputs *in);
 
+/* `path` made absolute against the working directory and normalized lexically ("." and ".."
+ * segments, repeated slashes), as discovery does for the set root; malloc'd, NULL on failure. */
+char *qms_discover_abs_path(const char *path);
+
 #endif

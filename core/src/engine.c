@@ -2,6 +2,7 @@
  * the host API table plugins call. The run itself (thread pool, digests, findings) is in
  * scheduler.c. */
 #include "engine.h"
+#include "cache.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -853,6 +854,7 @@ void qms_engine_free(struct qms_engine *e)
 {
     if (!e)
         return;
+    qms_cache_free(qms_engine_prefetch_take(e, NULL));
     /* fini in reverse load order, then unload */
     for (size_t i = e->n_plugins; i-- > 0;) {
         struct qms_plugin_slot *s = &e->plugins[i];

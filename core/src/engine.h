@@ -116,6 +116,13 @@ enum qms_severity qms_engine_rule_severity(const struct qms_engine *e, const cha
  */
 int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs,
                    struct qms_result **out, struct qms_err *err);
+/*
+ * Starts loading the document cache of the set rooted at `root` on a background thread, so
+ * that it overlaps discovery; the next qms_engine_run for the same root uses it (another root:
+ * it is dropped and the run opens its own). A no-op without the cache or when a thread cannot
+ * be had. Call from the thread that calls qms_engine_run, before it.
+ */
+void qms_engine_prefetch_cache(struct qms_engine *e, const char *root);
 void qms_result_free(struct qms_result *r);
 
 /* Severity names: "off" "info" "warning" "error"; parse returns -1 for anything else. */

@@ -52,6 +52,8 @@ struct qms_rule_entry {
     size_t plugin;                 /* index into engine->plugins, SIZE_MAX for core rules */
 };
 
+struct qms_cache;
+
 struct qms_engine {
     const struct qms_config *cfg;
     unsigned jobs;
@@ -79,7 +81,16 @@ struct qms_engine {
     /* added by cache (issue 11) */
     int use_cache;                 /* run_opts.use_cache */
     char *cache_dir;               /* run_opts.cache_dir copy, or NULL */
+    /* the cache being loaded ahead of a run (qms_engine_prefetch_cache) */
+    int prefetching;
+    pthread_t prefetch_thread;
+    char *prefetch_root;
+    struct qms_cache *prefetched;
 };
+
+/* Waits for a prefetched cache and hands it over when it was loaded for `root` (else frees it
+ * and returns NULL). NULL root: only waits and frees. scheduler.c. */
+struct qms_cache *qms_engine_prefetch_take(struct qms_engine *e, const char *root);
 
 extern const struct qms_host_api qms_host_api_table;
 

@@ -923,6 +923,49 @@ done:
     free(blobs);
 }
 
+/* ---- loading the cache while discovery lists the set ---- */
+
+static void *prefetch_run(void *arg)
+{
+    struct qms_engine *e = arg;
+    if (qms_cache_open(&e->prefetched, e, e->prefetch_root, 0) < 0)
+        e->prefetched = NULL;
+    return NULL;
+}
+
+void qms_engine_prefetch_cache(struct qms_engine *e, const char *root)
+{
+    if (!e || !e->use_cache || !root || !root[0])
+        return;
+    qms_cache_free(qms_engine_prefetch_take(e, NULL)); /* one at a time */
+    if (!(e->prefetch_root = strdup(root)))
+        return;
+    e->prefetched = NULL;
+    if (pthread_create(&e->prefetch_thread, NULL, prefetch_run, e) != 0) {
+        free(e->prefetch_root);
+        e->prefetch_root = NULL;
+        return;
+    }
+    e->prefetching = 1;
+}
+
+struct qms_cache *qms_engine_prefetch_take(struct qms_engine *e, const char *root)
+{
+    if (!e || !e->prefetching)
+        return NULL;
+    pthread_join(e->prefetch_thread, NULL);
+    e->prefetching = 0;
+    struct qms_cache *c = e->prefetched;
+    e->prefetched = NULL;
+    int same = root && e->prefetch_root && strcmp(root, e->prefetch_root) == 0;
+    free(e->prefetch_root);
+    e->prefetch_root = NULL;
+    if (same)
+        return c;
+    qms_cache_free(c);
+    return NULL;
+}
+
 int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct qms_result **out,
                    struct qms_err *err)
 {
@@ -963,7 +1006,15 @@ int qms_engine_run(struct qms_engine *e, const struct qms_inputs *inputs, struct
         if (!(workers[i].arena = qms_arena_new(0)))
             rc = qms_err_set(err, QMS_ENOMEM, "out of memory");
 
-    if (rc == 0 && n && e->use_cache && qms_cache_open(&run.cache, e, inputs->root, n) < 0)
+    /* a cache loaded while discovery ran (qms_engine_prefetch_cache), if it is this set's */
+    struct qms_cache *pre = qms_engine_prefetch_take(e, inputs->root);
+    if (rc == 0 && n && e->use_cache && pre && qms_cache_set_docs(pre, n) == 0) {
+        run.cache = pre;
+        pre = NULL;
+    }
+    qms_cache_free(pre);
+    if (rc == 0 && n && e->use_cache && !run.cache &&
+        qms_cache_open(&run.cache, e, inputs->root, n) < 0)
         run.cache = NULL; /* no memory for it: run without */
     if (rc == 0 && n) {
         qms_guard_install();

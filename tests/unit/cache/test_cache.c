@@ -102,6 +102,8 @@ struct setup {
     unsigned jobs;
     /* called between discovery and the run (a file edited while the run starts) */
     void (*after_discovery)(const struct setup *s);
+    /* qms_engine_prefetch_cache with this root before discovery, as `check` does */
+    const char *prefetch_root;
 };
 
 static struct outcome run_engine(const struct setup *s)
@@ -130,6 +132,8 @@ static struct outcome run_engine(const struct setup *s)
     struct qms_inputs in;
     memset(&in, 0, sizeof in);
     const char *paths[] = {s->dir};
+    if (s->prefetch_root)
+        qms_engine_prefetch_cache(e, s->prefetch_root);
     cr_assert_eq(qms_discover(&in, paths, 1, s->dir, cfg, &err), 0, "%s", err.msg);
     if (s->after_discovery)
         s->after_discovery(s);
@@ -334,6 +338,62 @@ Test(cache, unchanged_set_is_restored_without_reading)
     cr_assert_eq(second.n_cached, 3);
     cr_assert_str_eq(second.text, ref);
     cr_assert(strstr(ref, "F ") != NULL, "the set should have findings");
+}
+
+Test(cache, a_cache_loaded_during_discovery_restores_like_one_opened_after)
+{
+    struct env v = make_env();
+    char *ref = reference(&v.s);
+    run_engine(&v.s);
+    v.s.prefetch_root = v.s.dir;
+    struct outcome second = run_engine(&v.s);
+    cr_assert_eq(second.n_read, 0, "read %zu documents", second.n_read);
+    cr_assert_eq(second.n_cached, 3);
+    cr_assert_str_eq(second.text, ref);
+    /* a document edited since: read again, the rest restored */
+    edit_same_size(path_in(v.s.dir, "QP-001.md"), "All documents", "ALL documents");
+    struct outcome third = run_engine(&v.s);
+    cr_assert_eq(third.n_read, 1);
+    cr_assert_eq(third.n_cached, 2);
+}
+
+Test(cache, a_cache_loaded_for_another_root_is_not_used)
+{
+    struct env v = make_env();
+    char *ref = reference(&v.s);
+    run_engine(&v.s);
+    struct env other = make_env();
+    other.s.cache_dir = v.s.cache_dir; /* one cache folder, one file per set root */
+    run_engine(&other.s);
+    v.s.prefetch_root = other.s.dir;
+    struct outcome o = run_engine(&v.s);
+    cr_assert_eq(o.n_cached, 3, "the run opened its own set's cache");
+    cr_assert_str_eq(o.text, ref);
+}
+
+Test(cache, an_engine_freed_while_its_cache_loads_waits_for_it)
+{
+    struct env v = make_env();
+    run_engine(&v.s);
+    struct qms_err err = {{0}};
+    struct qms_config *cfg = NULL;
+    cr_assert_eq(qms_config_default(&cfg, &err), 0, "%s", err.msg);
+    const char *plugin_dirs[] = {QMS_TEST_PLUGIN_DIR};
+    struct qms_run_opts opts = {0};
+    opts.jobs = 2;
+    opts.today = 20000;
+    opts.plugin_paths = plugin_dirs;
+    opts.n_plugin_paths = 1;
+    opts.no_default_plugin_dirs = 1;
+    opts.rules_dir = QMS_TEST_SOURCE_DIR "/rules";
+    opts.use_cache = 1;
+    opts.cache_dir = v.s.cache_dir;
+    struct qms_engine *e = NULL;
+    cr_assert_eq(qms_engine_new(&e, cfg, &opts, &err), 0, "%s", err.msg);
+    qms_engine_prefetch_cache(e, v.s.dir);
+    qms_engine_prefetch_cache(e, v.s.dir); /* a second call replaces the first */
+    qms_engine_free(e);                    /* no run: joined and freed (ASan sees a leak) */
+    qms_config_free(cfg);
 }
 
 Test(cache, an_all_hit_run_leaves_the_file_untouched)
