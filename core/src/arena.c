@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "errors.h"
 
@@ -23,6 +24,8 @@ struct qms_arena {
     struct chunk *head;
     size_t cap, total, used;
     size_t next_size;
+    void *map; /* a read-only file mapping that lives as long as the arena, or NULL */
+    size_t map_len;
 };
 
 struct qms_arena *qms_arena_new(size_t cap)
@@ -45,7 +48,18 @@ void qms_arena_free(struct qms_arena *a)
         free(c);
         c = next;
     }
+    if (a->map)
+        munmap(a->map, a->map_len);
     free(a);
+}
+
+int qms_arena_adopt_map(struct qms_arena *a, void *map, size_t len)
+{
+    if (!a || a->map)
+        return QMS_EINTERNAL;
+    a->map = map;
+    a->map_len = len;
+    return 0;
 }
 
 /* `size` bytes starting at a multiple of `align` (a power of two up to ARENA_ALIGN), not

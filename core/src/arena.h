@@ -11,6 +11,10 @@ struct qms_arena;
 /* A new empty arena, or NULL when out of memory. `cap` limits its total size (0: no limit). */
 struct qms_arena *qms_arena_new(size_t cap);
 void qms_arena_free(struct qms_arena *a);
+/* Hands the arena a read-only mmap(2) of `len` bytes: unmapped by qms_arena_free, so what
+ * points into it lives exactly as long as the arena's allocations. One per arena; QMS_EINTERNAL
+ * when it already has one. */
+int qms_arena_adopt_map(struct qms_arena *a, void *map, size_t len);
 
 /* `size` zeroed bytes aligned for any type; NULL when out of memory or over the cap. */
 void *qms_arena_alloc(struct qms_arena *a, size_t size);

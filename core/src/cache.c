@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -1233,18 +1234,29 @@ static const char *load(struct qms_cache *c)
         return "truncated or too large";
     }
     size_t size = (size_t)st.st_size;
-    /* in the entries' arena: restored strings point into it */
-    unsigned char *buf = qms_arena_alloc_raw(c->arena, size);
-    if (!buf) {
-        close(fd);
-        return "out of memory";
-    }
+    /* Mapped, not read: no copy, and the pages come straight from the page cache. The file is
+       only ever replaced by rename (qms_cache_save), never rewritten in place, so the mapped
+       inode keeps its bytes. The entries' arena owns the mapping: restored strings point
+       into it. Reading into the arena is the fallback. */
+    unsigned char *buf = NULL;
     size_t got = 0;
-    while (got < size) {
-        ssize_t n = read(fd, buf + got, size - got);
-        if (n <= 0)
-            break;
-        got += (size_t)n;
+    void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (map != MAP_FAILED && qms_arena_adopt_map(c->arena, map, size) == 0) {
+        buf = map;
+        got = size;
+    } else {
+        if (map != MAP_FAILED)
+            munmap(map, size);
+        if (!(buf = qms_arena_alloc_raw(c->arena, size))) {
+            close(fd);
+            return "out of memory";
+        }
+        while (got < size) {
+            ssize_t n = read(fd, buf + got, size - got);
+            if (n <= 0)
+                break;
+            got += (size_t)n;
+        }
     }
     close(fd);
     const char *why = NULL;
