@@ -101,23 +101,32 @@ static char *copy_line(struct qms_arena *a, const char *s, size_t cap)
     return out;
 }
 
-/* Appends a finding; run->lock must be held. */
-static int push_finding(struct qms_run *run, const char *rule_id, enum qms_severity sev,
-                        const char *message, const char *path, const struct qms_location *loc,
-                        const char *key, const char *plugin)
+/* Room for one more finding (zeroed, not yet counted), or NULL with run->oom set. */
+static struct qms_finding *finding_slot(struct qms_run *run)
 {
     if (run->n_findings == run->cap_findings) {
         size_t cap = run->cap_findings ? run->cap_findings * 2 : 256;
         struct qms_finding *grown = realloc(run->findings, cap * sizeof *grown);
         if (!grown) {
             run->oom = 1;
-            return QMS_ENOMEM;
+            return NULL;
         }
         run->findings = grown;
         run->cap_findings = cap;
     }
     struct qms_finding *f = &run->findings[run->n_findings];
     memset(f, 0, sizeof *f);
+    return f;
+}
+
+/* Appends a finding; run->lock must be held. */
+static int push_finding(struct qms_run *run, const char *rule_id, enum qms_severity sev,
+                        const char *message, const char *path, const struct qms_location *loc,
+                        const char *key, const char *plugin)
+{
+    struct qms_finding *f = finding_slot(run);
+    if (!f)
+        return QMS_ENOMEM;
     struct qms_arena *a = run->farena;
     f->rule_id = qms_arena_strdup(a, rule_id);
     f->severity = sev;
@@ -148,18 +157,10 @@ static int push_finding(struct qms_run *run, const char *rule_id, enum qms_sever
  * run->lock must be held. */
 static int push_restored(struct qms_run *run, const struct qms_cache_finding *cf)
 {
-    if (run->n_findings == run->cap_findings) {
-        size_t cap = run->cap_findings ? run->cap_findings * 2 : 256;
-        struct qms_finding *grown = realloc(run->findings, cap * sizeof *grown);
-        if (!grown) {
-            run->oom = 1;
-            return QMS_ENOMEM;
-        }
-        run->findings = grown;
-        run->cap_findings = cap;
-    }
-    struct qms_finding *f = &run->findings[run->n_findings++];
-    memset(f, 0, sizeof *f);
+    struct qms_finding *f = finding_slot(run);
+    if (!f)
+        return QMS_ENOMEM;
+    run->n_findings++;
     f->rule_id = (char *)cf->rule_id;
     f->severity = cf->severity;
     f->message = (char *)cf->message;
