@@ -121,6 +121,8 @@ struct xr_state {
     struct xr_words {        /* rules/xref.yml, lower case */
         char **items;
         size_t n;
+        uint32_t *slots;     /* stop words: open-addressing hash of index + 1, 0 empty */
+        size_t n_slots;      /* a power of two, or 0 */
     } supersede, external_words, stopwords;
     int has_digest;          /* the host keeps plugin digests (digest_put / digest_get) */
 };
@@ -319,6 +321,7 @@ static void state_free(struct xr_state *st)
         for (size_t i = 0; i < lists[l]->n; i++)
             free(lists[l]->items[i]);
         free(lists[l]->items);
+        free(lists[l]->slots);
     }
     free(st);
 }
@@ -457,6 +460,42 @@ static int apply_options(struct xr_state *st, struct qms_host *host)
     return compile_id(st, host, XR_DEFAULT_ID_PATTERN, NULL);
 }
 
+/* FNV-1a of a NUL-terminated string. */
+static uint32_t str_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The slot of w in a words hash: its index + 1 there, or the empty slot where it would go. */
+static size_t words_slot(const struct xr_words *ws, const char *w)
+{
+    size_t mask = ws->n_slots - 1, i = str_hash(w) & mask;
+    while (ws->slots[i] && strcmp(ws->items[ws->slots[i] - 1], w) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Hashes a word list so that a title's every word is not compared with every stop word. */
+static int words_hash(struct xr_words *ws)
+{
+    size_t n = 16;
+    while (n < ws->n * 2)
+        n *= 2;
+    ws->slots = calloc(n, sizeof *ws->slots);
+    if (!ws->slots)
+        return -1;
+    ws->n_slots = n;
+    for (size_t i = 0; i < ws->n; i++) {
+        size_t k = words_slot(ws, ws->items[i]);
+        if (!ws->slots[k])
+            ws->slots[k] = (uint32_t)(i + 1);
+    }
+    return 0;
+}
+
 static int load_words(struct xr_state *st, struct qms_host *host, const struct qms_node *pack,
                       const char *key, struct xr_words *out)
 {
@@ -501,7 +540,8 @@ static int load_xref_pack(struct xr_state *st, struct qms_host *host)
     if (check_keys(st, host, pack, "xref.yml", keys) < 0 ||
         load_words(st, host, pack, "supersede_words", &st->supersede) < 0 ||
         load_words(st, host, pack, "external_register_words", &st->external_words) < 0 ||
-        load_words(st, host, pack, "title_stopwords", &st->stopwords) < 0)
+        load_words(st, host, pack, "title_stopwords", &st->stopwords) < 0 ||
+        words_hash(&st->stopwords) < 0)
         return -1;
     return 0;
 }
@@ -1362,8 +1402,11 @@ struct xr_tokens {
 /* Glue and document-type words (rules/xref.yml): not what tells two titles apart. */
 static int stopword(const struct xr_state *st, const char *w)
 {
-    for (size_t i = 0; i < st->stopwords.n; i++)
-        if (strcmp(w, st->stopwords.items[i]) == 0)
+    const struct xr_words *ws = &st->stopwords;
+    if (ws->n_slots)
+        return ws->slots[words_slot(ws, w)] != 0;
+    for (size_t i = 0; i < ws->n; i++)
+        if (strcmp(w, ws->items[i]) == 0)
             return 1;
     return 0;
 }
@@ -1516,6 +1559,7 @@ struct xr_doc {
 
 struct xr_key {
     const char *key;
+    uint64_t head; /* key's first 8 bytes, big-endian, zero-padded: orders as strcmp does */
     size_t doc;
     const struct qms_meta_register_entry *entry; /* register index only */
     int external;
@@ -1523,9 +1567,23 @@ struct xr_key {
     size_t order; /* a tie-break that keeps qsort's output the same on every platform */
 };
 
+/* The head of a key (struct xr_key): most comparisons of a sort end on it, without a strcmp
+ * and its read of the string, wherever that is in memory. */
+static uint64_t key_head(const char *key)
+{
+    uint64_t h = 0;
+    for (size_t i = 0, end = 0; i < 8; i++) {
+        end = end || !key[i];
+        h = h << 8 | (end ? 0u : (unsigned char)key[i]);
+    }
+    return h;
+}
+
 static int key_cmp(const void *a, const void *b)
 {
     const struct xr_key *x = a, *y = b;
+    if (x->head != y->head)
+        return x->head < y->head ? -1 : 1;
     int c = strcmp(x->key, y->key);
     if (c)
         return c;
@@ -1667,6 +1725,7 @@ static int add_key(struct xr_key **arr, size_t *n, size_t *cap, const char *key,
     }
     struct xr_key *k = &(*arr)[(*n)++];
     k->key = key;
+    k->head = key_head(key);
     k->doc = doc;
     k->entry = entry;
     k->external = external;
@@ -1795,7 +1854,14 @@ static int load_docs(struct xr_set *x)
             }
         }
     }
-    size_t cap_prefixes = 0;
+    /* Each distinct prefix once: only whether one is there is ever asked, and a set of
+     * 30,000 documents has a few dozen prefixes, not one per ID. */
+    size_t cap_prefixes = 0, n_seen = 64;
+    while (n_seen < (x->n_ids + x->n_entries) * 2)
+        n_seen *= 2;
+    uint32_t *seen = calloc(n_seen, sizeof *seen);
+    if (!seen)
+        return -1;
     for (size_t pass = 0; pass < 2; pass++) {
         const struct xr_key *keys = pass ? x->entries : x->ids;
         size_t n = pass ? x->n_entries : x->n_ids;
@@ -1803,13 +1869,21 @@ static int load_docs(struct xr_set *x)
             char pre[ID_CAP];
             if (!id_prefix(keys[k].key, pre, sizeof pre))
                 continue;
+            size_t slot = str_hash(pre) & (n_seen - 1);
+            while (seen[slot] && strcmp(x->prefixes[seen[slot] - 1].key, pre) != 0)
+                slot = (slot + 1) & (n_seen - 1);
+            if (seen[slot])
+                continue;
             char *copy = strdup(pre);
             if (!copy || add_key(&x->prefixes, &x->n_prefixes, &cap_prefixes, copy, 0, NULL, 0) < 0) {
                 free(copy);
+                free(seen);
                 return -1;
             }
+            seen[slot] = (uint32_t)x->n_prefixes;
         }
     }
+    free(seen);
     if (x->n_prefixes)
         qsort(x->prefixes, x->n_prefixes, sizeof *x->prefixes, key_cmp);
     for (size_t k = 0; k < x->n_ids; k++)
@@ -2001,8 +2075,14 @@ static struct xr_doc *doc_by_name(struct xr_set *x, const char *name)
 static void resolve_refs(struct xr_set *x, struct xr_doc *from)
 {
     struct xr_ctx *c = &x->c;
-    struct xr_seen *seen = calloc(1, sizeof *seen);
+    if (!from->head.n_recs)
+        return;
+    /* seen_once reads only its first n entries: zeroing its 20 KB for each of 30,000
+     * documents cost more than resolving their references */
+    struct xr_seen *seen = malloc(sizeof *seen);
     char shown[SHOW_CAP];
+    if (seen)
+        seen->n = 0;
     if (!seen) {
         c->failed = 1;
         return;
@@ -2109,6 +2189,7 @@ static void check_duplicates(struct xr_set *x)
     for (size_t i = 0; i < x->n_docs; i++)
         if (x->docs[i].id) {
             prim[n].key = x->docs[i].id;
+            prim[n].head = key_head(x->docs[i].id);
             prim[n].doc = i;
             prim[n].entry = NULL;
             prim[n].primary = 0;

@@ -282,6 +282,25 @@ Test(xref, wikilink_resolves_by_file_name_title_or_id)
     cr_expect_not_null(fake_find(&host, "xref/broken-link", "[[Nothing Like This]]"));
 }
 
+Test(xref, wikilink_title_drops_every_stop_word_and_only_those)
+{
+    struct fake_doc *a = procedure("WI-001.md", "WI-001", "Inspection", "1");
+    /* stop words of several languages, first bytes and lengths, one of them not ASCII */
+    fake_link(a, QMS_LINK_WIKILINK, "Verfahrensanweisung für die Lenkung von Dokumenten", "de");
+    fake_link(a, QMS_LINK_WIKILINK, "Procédure pour la Lenkung des Dokumenten", "fr");
+    fake_link(a, QMS_LINK_WIKILINK, "SOP: Work Instruction to Lenkung a Dokumenten", "en");
+    /* near misses of stop words are words of the title */
+    fake_link(a, QMS_LINK_WIKILINK, "Lenkung fur Dokumenten", "fur");
+    fake_link(a, QMS_LINK_WIKILINK, "Lenkung forms Dokumenten", "forms");
+    fake_link(a, QMS_LINK_WIKILINK, "Lenkung th Dokumenten", "th");
+    struct fake_doc *b = procedure("DOC-1.md", "QP-009", "Lenkung Dokumenten", "1");
+    RUN(a, b);
+    cr_expect_eq(fake_count(&host, "xref/broken-link"), 3);
+    cr_expect_not_null(fake_find(&host, "xref/broken-link", "[[Lenkung fur Dokumenten]]"));
+    cr_expect_not_null(fake_find(&host, "xref/broken-link", "[[Lenkung forms Dokumenten]]"));
+    cr_expect_not_null(fake_find(&host, "xref/broken-link", "[[Lenkung th Dokumenten]]"));
+}
+
 /* ---- broken-anchor ---- */
 
 Test(xref, in_document_anchor_must_exist)
