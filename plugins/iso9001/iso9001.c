@@ -158,6 +158,8 @@ struct iso_state {
     size_t n_allocs, cap_allocs;
     void **run_allocs;            /* the last check_set's coverage */
     size_t n_run_allocs, cap_run_allocs;
+    char *run_chunk;              /* run_strdup's current block (one of run_allocs) */
+    size_t run_chunk_left;        /* bytes still free at its end */
     struct iso_coverage coverage;
     int have_coverage;
 };
@@ -190,13 +192,32 @@ static void *run_alloc(struct iso_state *st, size_t size)
     return track(&st->run_allocs, &st->n_run_allocs, &st->cap_run_allocs, calloc(1, size ? size : 1));
 }
 
+#define RUN_CHUNK 65536 /* bytes: a 30,000-document set copies ~10^5 evidence strings */
+
+/* A copy of s kept until run_free. Strings are cut from shared blocks: one calloc per string
+ * was most of what check_set spent copying the evidence. */
 static const char *run_strdup(struct iso_state *st, const char *s)
 {
     size_t n = strlen(s ? s : "");
-    char *d = run_alloc(st, n + 1);
-    if (d && n)
-        memcpy(d, s, n);
-    return d ? d : "";
+    char *d;
+    if (n + 1 > RUN_CHUNK / 4) {
+        d = run_alloc(st, n + 1);
+    } else {
+        if (n + 1 > st->run_chunk_left) {
+            st->run_chunk = run_alloc(st, RUN_CHUNK);
+            st->run_chunk_left = st->run_chunk ? RUN_CHUNK : 0;
+        }
+        d = st->run_chunk_left ? st->run_chunk : NULL;
+        if (d) {
+            st->run_chunk += n + 1;
+            st->run_chunk_left -= n + 1;
+        }
+    }
+    if (!d)
+        return "";
+    memcpy(d, s ? s : "", n);
+    d[n] = '\0';
+    return d;
 }
 
 static void run_free(struct iso_state *st)
@@ -204,6 +225,8 @@ static void run_free(struct iso_state *st)
     for (size_t i = 0; i < st->n_run_allocs; i++)
         free(st->run_allocs[i]);
     st->n_run_allocs = 0;
+    st->run_chunk = NULL;
+    st->run_chunk_left = 0;
     memset(&st->coverage, 0, sizeof st->coverage);
     st->have_coverage = 0;
 }
@@ -2349,23 +2372,32 @@ static const char *req_name(const struct iso_req *q, char *buf, size_t cap)
     return buf;
 }
 
-/* 1 when a table declaration's row names document d (by id or file name). */
-static int row_names(const char *row, const char *id, const char *path)
+/* The file name of path without its extension, as row_names looks it up: "" when there is
+ * none or it is shorter than 3 bytes (too short to name a document). */
+static void row_stem(const char *path, char *stem, size_t cap)
+{
+    const char *base = path ? strrchr(path, '/') : NULL;
+    base = base ? base + 1 : path;
+    stem[0] = '\0';
+    if (!base || !base[0])
+        return;
+    snprintf(stem, cap, "%s", base);
+    char *dot = strrchr(stem, '.');
+    if (dot)
+        *dot = '\0';
+    if (strlen(stem) < 3)
+        stem[0] = '\0';
+}
+
+/* 1 when a table declaration's row names document d (by id, or by its file name's stem from
+ * row_stem, computed once per document rather than once per row). */
+static int row_names(const char *row, const char *id, const char *stem)
 {
     if (!row || !row[0])
         return 0;
     if (id && id[0] && strstr(row, id))
         return 1;
-    const char *base = path ? strrchr(path, '/') : NULL;
-    base = base ? base + 1 : path;
-    if (!base || !base[0])
-        return 0;
-    char stem[256];
-    snprintf(stem, sizeof stem, "%s", base);
-    char *dot = strrchr(stem, '.');
-    if (dot)
-        *dot = '\0';
-    return strlen(stem) >= 3 && strstr(row, stem) != NULL;
+    return stem[0] && strstr(row, stem) != NULL;
 }
 
 static int iso_check_set(void *state, const struct qms_host_api *api, struct qms_host *host, const struct qms_set *set)
@@ -2485,11 +2517,14 @@ static int iso_check_set(void *state, const struct qms_host_api *api, struct qms
             if (shown && !it->covered_by) {
                 /* declared for this document by a mapping-table row elsewhere */
                 const char *id = iso_digest_str(dg[d], dg[d]->id_off);
+                char stem[256];
+                if (table_from[r] < table_from[r + 1] && table_budget)
+                    row_stem(set->docs[d].path, stem, sizeof stem);
                 for (size_t x = table_from[r]; x < table_from[r + 1] && table_budget; x++) {
                     size_t m = tables[x];
                     const struct iso_digest_entry *en = iso_digest_entry_at(dg[refs[m].d], refs[m].e);
                     table_budget--;
-                    if (row_names(iso_digest_str(dg[refs[m].d], en->words_off), id, set->docs[d].path)) {
+                    if (row_names(iso_digest_str(dg[refs[m].d], en->words_off), id, stem)) {
                         it->covered_by = set->docs[d].path;
                         break;
                     }
