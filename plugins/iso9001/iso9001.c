@@ -2541,11 +2541,14 @@ static int iso_check_set(void *state, const struct qms_host_api *api, struct qms
             free(bucket);
             return -1;
         }
+        const char *path_copy = NULL; /* of refs[k - 1].d: a document's entries are adjacent */
         for (size_t k = bucket[r]; k < bucket[r + 1]; k++) {
             size_t d = refs[k].d;
             const struct iso_digest_entry *en = iso_digest_entry_at(dg[d], refs[k].e);
             struct iso_cov_evidence *v = &ev[it->n_evidence++];
-            v->path = run_strdup(st, set->docs[d].path);
+            if (!path_copy || refs[k - 1].d != d)
+                path_copy = run_strdup(st, set->docs[d].path);
+            v->path = path_copy;
             v->kind = en->kind;
             v->flags = en->flags;
             v->line = en->line;
