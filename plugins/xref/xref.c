@@ -1511,8 +1511,6 @@ static int title_similarity(const struct xr_tokens *a, const struct xr_tokens *b
 
 #define TITLE_SAME 60 /* percent: "Document Control" ~ "Control of Documents" */
 
-static int tok_cmp(const void *a, const void *b) { return strcmp(a, b); }
-
 /* A title's key for exact look-up: its sorted distinct words. */
 static char *title_key(const struct xr_state *st, const char *title)
 {
@@ -1520,7 +1518,16 @@ static char *title_key(const struct xr_state *st, const char *title)
     tokenize(st, title, &t);
     if (t.n == 0)
         return NULL;
-    qsort(t.tok, t.n, sizeof t.tok[0], tok_cmp);
+    /* insertion sort: a title has a handful of words, and equal words are equal bytes, so
+     * any correct sort gives the same key; qsort's set-up cost more than the sorting */
+    for (size_t i = 1; i < t.n; i++) {
+        char w[sizeof t.tok[0]];
+        memcpy(w, t.tok[i], sizeof w);
+        size_t j = i;
+        for (; j > 0 && strcmp(t.tok[j - 1], w) > 0; j--)
+            memcpy(t.tok[j], t.tok[j - 1], sizeof w);
+        memcpy(t.tok[j], w, sizeof w);
+    }
     char *key = malloc(t.n * sizeof t.tok[0] + 1);
     if (!key)
         return NULL;
