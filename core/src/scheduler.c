@@ -80,18 +80,25 @@ static double now_seconds(void)
 
 /* ---------------------------------------------------------------- findings */
 
-/* Copies at most `cap` bytes, cut on a UTF-8 boundary, control characters made spaces: a
- * finding's text is one line whatever the document held. */
-static char *copy_line(struct qms_arena *a, const char *s, size_t cap)
+/* How many bytes of s a one-line copy keeps: at most `cap`, cut on a UTF-8 boundary. */
+static size_t line_cut(const char *s, size_t cap)
 {
-    if (!s)
-        return NULL;
     size_t n = strnlen(s, cap + 1);
     if (n > cap) {
         n = cap;
         while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
             n--;
     }
+    return n;
+}
+
+/* Copies at most `cap` bytes, cut on a UTF-8 boundary, control characters made spaces: a
+ * finding's text is one line whatever the document held. */
+static char *copy_line(struct qms_arena *a, const char *s, size_t cap)
+{
+    if (!s)
+        return NULL;
+    size_t n = line_cut(s, cap);
     char *out = qms_arena_strndup(a, s, n);
     if (!out)
         return NULL;
@@ -348,12 +355,7 @@ static const char *dc_line(struct dcopy *dc, const char *s, size_t cap)
 {
     if (!s)
         return NULL;
-    size_t n = strnlen(s, cap + 1);
-    if (n > cap) {
-        n = cap;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
-    }
+    size_t n = line_cut(s, cap);
     return pool_copy(dc, s, n, 1);
 }
 
