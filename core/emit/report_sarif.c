@@ -138,7 +138,7 @@ int qms_emit_report_sarif(FILE *out, const struct qms_report *rep)
     fputs(n ? "\n    ]}},\n" : "]}},\n", out);
     fputs("    \"originalUriBaseIds\": {\"SRCROOT\": {\"uri\": ", out);
     json_uri(out, rep->link_prefix && rep->link_prefix[0] ? rep->link_prefix : "./");
-    fputs("}},\n    \"results\": [", out);
+    fputs("}},\n    \"columnKind\": \"unicodeCodePoints\",\n    \"results\": [", out);
     for (size_t i = 0; i < n; i++) {
         const struct iso_coverage_item *it = &cov->items[i];
         enum iso_cov_status s = qms_report_effective_status(it);

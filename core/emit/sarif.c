@@ -180,6 +180,8 @@ int qms_emit_sarif(FILE *out, const struct qms_result *r, const struct qms_emit_
         root_uri(out, o->root);
         fputs("}},\n", out);
     }
+    /* every column in the model counts code points from the start of its line */
+    fputs("    \"columnKind\": \"unicodeCodePoints\",\n", out);
     fputs("    \"results\": [", out);
     for (size_t i = 0; i < r->n_findings; i++) {
         fputs(i ? ",\n      " : "\n      ", out);

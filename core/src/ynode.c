@@ -27,13 +27,15 @@ struct key_pos {
     uint32_t line, column;
 };
 
-/* Converts libyaml's character columns into byte columns (the model counts bytes). */
+/* Follows libyaml's marks through the bytes to give columns in code points from the start of
+ * the line (the unit of every column in the model and of SARIF's unicodeCodePoints). */
 struct byte_cursor {
     const unsigned char *data;
     size_t len;
     size_t char_index;   /* libyaml mark.index reached */
     size_t byte_pos;     /* byte offset of that character */
     size_t line_start;   /* byte offset where its line starts */
+    size_t line_start_char; /* char_index there */
     int enabled;         /* UTF-8 input only */
     size_t bom;
 };
@@ -133,31 +135,33 @@ static void cursor_init(struct byte_cursor *c, const char *data, size_t len)
     c->byte_pos = c->line_start = c->bom;
 }
 
-/* 1-based byte column of the character at libyaml `mark`, or the character column. */
+/* 1-based column, in code points, of the character at libyaml `mark`. */
 static uint32_t cursor_column(struct byte_cursor *c, const yaml_mark_t *mark)
 {
     if (!c->enabled)
         return clamp_u32(mark->column + 1);
     if (mark->index < c->char_index) {
-        c->char_index = 0;
+        c->char_index = c->line_start_char = 0;
         c->byte_pos = c->line_start = c->bom;
     }
     while (c->char_index < mark->index && c->byte_pos < c->len) {
         size_t w;
-        if (utf8_line_break(c->data + c->byte_pos, c->len - c->byte_pos, &w)) {
-            c->byte_pos += w;
-            c->line_start = c->byte_pos;
-        } else {
+        int is_break = utf8_line_break(c->data + c->byte_pos, c->len - c->byte_pos, &w);
+        if (!is_break) {
             w = utf8_width(c->data[c->byte_pos]);
             if (w > c->len - c->byte_pos)
                 w = c->len - c->byte_pos;
-            c->byte_pos += w;
         }
+        c->byte_pos += w;
         c->char_index++;
+        if (is_break) {
+            c->line_start = c->byte_pos;
+            c->line_start_char = c->char_index;
+        }
     }
     if (c->char_index != mark->index || c->byte_pos < c->line_start)
         return clamp_u32(mark->column + 1);
-    return clamp_u32(c->byte_pos - c->line_start + 1);
+    return clamp_u32(c->char_index - c->line_start_char + 1);
 }
 
 static uint32_t mark_line(const struct yctx *y, const yaml_mark_t *mark)

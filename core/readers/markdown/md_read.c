@@ -166,6 +166,7 @@ struct md {
     uint32_t max_depth;
 
     uint32_t *line_starts;
+    uint32_t *cp_marks;       /* code points before each multiple of CP_MARK bytes */
     size_t n_lines;
 
     struct qms_arena *scratch; /* strings that live for one call */
@@ -230,8 +231,34 @@ static const char *buf_str(const struct qms_buf *b) { return b->data ? b->data :
 
 /* ---- positions ---- */
 
+/* Columns count code points (as YAML front matter positions and SARIF's unicodeCodePoints
+ * do), found from a mark every CP_MARK bytes: a location costs at most CP_MARK bytes of
+ * counting however long its line. */
+#define CP_MARK 256u
+
+static int is_lead(unsigned char c) { return (c & 0xC0) != 0x80; }
+
+static uint32_t cp_at(const struct md *m, uint32_t off)
+{
+    uint32_t k = off / CP_MARK, c = m->cp_marks[k];
+    for (uint32_t i = k * CP_MARK; i < off; i++)
+        c += is_lead((unsigned char)m->src[i]);
+    return c;
+}
+
 static int build_lines(struct md *m)
 {
+    m->cp_marks = malloc((m->len / CP_MARK + 1) * sizeof *m->cp_marks);
+    if (!m->cp_marks)
+        return QMS_ENOMEM;
+    uint32_t cps = 0;
+    for (uint32_t i = 0; i < m->len; i++) {
+        if (i % CP_MARK == 0)
+            m->cp_marks[i / CP_MARK] = cps;
+        cps += is_lead((unsigned char)m->src[i]);
+    }
+    if (m->len % CP_MARK == 0)
+        m->cp_marks[m->len / CP_MARK] = cps;
     size_t n = 1;
     for (uint32_t i = 0; i < m->len; i++)
         n += m->src[i] == '\n';
@@ -246,7 +273,8 @@ static int build_lines(struct md *m)
     return 0;
 }
 
-static struct qms_location loc_at(const struct md *m, uint32_t off)
+/* Line and byte column (tree-sitter's points count bytes). */
+static struct qms_location byte_loc_at(const struct md *m, uint32_t off)
 {
     size_t lo = 0, hi = m->n_lines;
     while (hi - lo > 1) {
@@ -262,9 +290,18 @@ static struct qms_location loc_at(const struct md *m, uint32_t off)
     return loc;
 }
 
+/* Line and column (in code points) of a byte offset, for the model. */
+static struct qms_location loc_at(const struct md *m, uint32_t off)
+{
+    struct qms_location loc = byte_loc_at(m, off);
+    uint32_t line_start = off - (loc.column - 1);
+    loc.column = cp_at(m, off) - cp_at(m, line_start) + 1;
+    return loc;
+}
+
 static TSPoint point_at(const struct md *m, uint32_t off)
 {
-    struct qms_location l = loc_at(m, off);
+    struct qms_location l = byte_loc_at(m, off);
     TSPoint p = {l.line - 1, l.column - 1};
     return p;
 }
@@ -2284,6 +2321,7 @@ done:
     if (m.inline_parser)
         ts_parser_delete(m.inline_parser);
     free(m.line_starts);
+    free(m.cp_marks);
     free(m.defs);
     free(m.slugs);
     free(m.pend);

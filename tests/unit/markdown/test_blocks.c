@@ -160,7 +160,7 @@ Test(markdown, code_in_quote_drops_quote_markers)
     qms_doc_free(d);
 }
 
-Test(markdown, tab_kept_and_columns_count_bytes)
+Test(markdown, tab_kept_and_columns_count_code_points)
 {
     struct qms_doc *d = md_fixture("blocks.md");
     const struct qms_block *p = md_block_text(d, "Last paragraph with\ttab.");
@@ -168,8 +168,16 @@ Test(markdown, tab_kept_and_columns_count_bytes)
     md_assert_loc(p->loc, 28, 1);
     qms_doc_free(d);
     d = md_parse("- \xc3\xa4\xc3\xb6 [x](y.md)\n");
-    /* "- " then two 2-byte letters and a space: the link starts at byte column 8 */
-    md_assert_loc(d->links[0].loc, 1, 8);
+    /* "- " then two letters (2 bytes each) and a space: the link is the 6th character */
+    md_assert_loc(d->links[0].loc, 1, 6);
+    qms_doc_free(d);
+    /* far into a long line of 3-byte characters (past many count marks) */
+    char line[4096] = "";
+    for (int i = 0; i < 1000; i++)
+        strcat(line, "\xe2\x82\xac");
+    strcat(line, " [x](y.md)\n");
+    d = md_parse(line);
+    md_assert_loc(d->links[0].loc, 1, 1002);
     qms_doc_free(d);
 }
 

@@ -75,12 +75,15 @@ Test(yaml, line_offset_is_added_to_every_line)
     cr_assert_eq(qms_node_get(root, "rev")->column, 6);
 }
 
-Test(yaml, column_counts_bytes_after_multibyte_text)
+Test(yaml, column_counts_code_points_after_multibyte_text)
 {
     const struct qms_node *root;
-    /* "é" is two bytes: "b" is at byte column 13 (character column 12) */
+    /* "é" is two bytes but one character: "b" is at column 12 (byte 13) */
     cr_assert_eq(parse(&root, "titl\xc3\xa9: [a, b]\n", 0), 0, "%s", err.msg);
-    cr_assert_eq(root->items[0].items[1].column, 13);
+    cr_assert_eq(root->items[0].items[1].column, 12);
+    /* and on a later line, after a line of 3-byte characters */
+    cr_assert_eq(parse(&root, "a: \xe2\x82\xac\xe2\x82\xac\nb: [c, d]\n", 0), 0, "%s", err.msg);
+    cr_assert_eq(qms_node_get(root, "b")->items[1].column, 8);
 }
 
 Test(yaml, empty_document_yields_null)
