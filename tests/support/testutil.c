@@ -1,5 +1,7 @@
 #include "testutil.h"
 
+#include <criterion/criterion.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,6 +10,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "config.h"
 
 static char *join(const char *a, const char *b)
 {
@@ -165,4 +169,25 @@ int qms_test_run(const char *cwd, const char *const *argv, char **out, char **er
     else
         free(e);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+struct qms_config *qms_test_config(const char *yaml, char **out_path)
+{
+    struct qms_err err = {{0}};
+    struct qms_config *cfg = NULL;
+    if (!yaml) {
+        cr_assert_eq(qms_config_default(&cfg, &err), 0, "%s", err.msg);
+        return cfg;
+    }
+    char *dir = qms_test_tmpdir();
+    char *path = malloc(strlen(dir) + 32);
+    sprintf(path, "%s/.qmslint.yml", dir);
+    free(dir);
+    cr_assert_eq(qms_test_write(path, yaml, strlen(yaml)), 0);
+    cr_assert_eq(qms_config_load(&cfg, path, &err), 0, "%s", err.msg);
+    if (out_path)
+        *out_path = path;
+    else
+        free(path);
+    return cfg;
 }

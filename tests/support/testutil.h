@@ -22,4 +22,10 @@ char *qms_test_tmpdir(void);
  * capturing stdout and stderr. Returns the exit code (or -1); *out and *err are malloc'd (may be NULL). */
 int qms_test_run(const char *cwd, const char *const *argv, char **out, char **err);
 
+struct qms_config;
+/* A config as the engine reads it: the defaults for NULL, else `yaml` written to a fresh
+ * folder's .qmslint.yml and loaded (asserts on failure). The file's path goes to *out_path
+ * (malloc'd) when out_path is not NULL. */
+struct qms_config *qms_test_config(const char *yaml, char **out_path);
+
 #endif

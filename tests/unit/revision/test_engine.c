@@ -42,27 +42,6 @@ static void engine_opts(struct qms_run_opts *opts, int release)
     opts->n_only_plugins = 1;
 }
 
-static struct qms_config *config(const char *yaml, char **out_path)
-{
-    struct qms_err err = {{0}};
-    struct qms_config *cfg = NULL;
-    if (!yaml) {
-        cr_assert_eq(qms_config_default(&cfg, &err), 0, "%s", err.msg);
-        return cfg;
-    }
-    char *dir = qms_test_tmpdir();
-    char *path = malloc(strlen(dir) + 32);
-    sprintf(path, "%s/.qmslint.yml", dir);
-    free(dir);
-    cr_assert_eq(qms_test_write(path, yaml, strlen(yaml)), 0);
-    cr_assert_eq(qms_config_load(&cfg, path, &err), 0, "%s", err.msg);
-    if (out_path)
-        *out_path = path;
-    else
-        free(path);
-    return cfg;
-}
-
 /* Checks every document of fixtures/revision/<folder>; findings in `result`. Returns the
    number of documents. */
 static size_t run_case(const char *folder, const char *yaml, int release)
@@ -75,7 +54,7 @@ static size_t run_case(const char *folder, const char *yaml, int release)
 
     snprintf(rel, sizeof rel, "revision/%s", folder);
     char *root = qms_test_fixture(rel);
-    struct qms_config *cfg = config(yaml, NULL);
+    struct qms_config *cfg = qms_test_config(yaml, NULL);
     engine_opts(&opts, release);
     cr_assert_eq(qms_engine_new(&engine, cfg, &opts, &err), 0, "%s", err.msg);
     memset(&inputs, 0, sizeof inputs);
@@ -147,7 +126,7 @@ Test(revision, engine_loads_nine_rules_with_defaults)
     struct qms_err err = {{0}};
     struct qms_engine *engine = NULL;
     struct qms_run_opts opts;
-    struct qms_config *cfg = config(NULL, NULL);
+    struct qms_config *cfg = qms_test_config(NULL, NULL);
     engine_opts(&opts, 0);
     cr_assert_eq(qms_engine_new(&engine, cfg, &opts, &err), 0, "%s", err.msg);
     static const struct {
@@ -280,7 +259,7 @@ Test(revision, engine_bad_option_stops_with_file_line_column)
     struct qms_engine *engine = NULL;
     struct qms_run_opts opts;
     char *path = NULL, expected[4096];
-    struct qms_config *cfg = config("rules:\n"
+    struct qms_config *cfg = qms_test_config("rules:\n"
                                     "  revision/missing-field:\n"
                                     "    required: [id, signature]\n",
                                     &path);
@@ -303,7 +282,7 @@ Test(revision, engine_shared_corpus_runs_without_plugin_failure, .fini = finish)
     struct qms_engine *engine = NULL;
     struct qms_inputs inputs;
     struct qms_run_opts opts;
-    struct qms_config *cfg = config(NULL, NULL);
+    struct qms_config *cfg = qms_test_config(NULL, NULL);
     engine_opts(&opts, 1);
     cr_assert_eq(qms_engine_new(&engine, cfg, &opts, &err), 0, "%s", err.msg);
     memset(&inputs, 0, sizeof inputs);
@@ -330,7 +309,7 @@ Test(revision, engine_sample_qms_fixture_set, .fini = finish)
     struct qms_inputs inputs;
     struct qms_run_opts opts;
     char *root = qms_test_fixture("sample-qms");
-    struct qms_config *cfg = config(NULL, NULL);
+    struct qms_config *cfg = qms_test_config(NULL, NULL);
     engine_opts(&opts, 0);
     cr_assert_eq(qms_engine_new(&engine, cfg, &opts, &err), 0, "%s", err.msg);
     memset(&inputs, 0, sizeof inputs);

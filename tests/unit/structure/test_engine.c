@@ -26,27 +26,6 @@ static void engine_opts(struct qms_run_opts *opts)
 }
 
 /* A config from YAML text (written to a temp .qmslint.yml), or the defaults for NULL. */
-static struct qms_config *config(const char *yaml, char **out_path)
-{
-    struct qms_err err = {{0}};
-    struct qms_config *cfg = NULL;
-    if (!yaml) {
-        cr_assert_eq(qms_config_default(&cfg, &err), 0, "%s", err.msg);
-        return cfg;
-    }
-    char *dir = qms_test_tmpdir();
-    char *path = malloc(strlen(dir) + 32);
-    sprintf(path, "%s/.qmslint.yml", dir);
-    free(dir);
-    cr_assert_eq(qms_test_write(path, yaml, strlen(yaml)), 0);
-    cr_assert_eq(qms_config_load(&cfg, path, &err), 0, "%s", err.msg);
-    if (out_path)
-        *out_path = path;
-    else
-        free(path);
-    return cfg;
-}
-
 /* Checks one fixture with only the structure plugin loaded; findings in `result`. */
 static void run_fixture_with(const char *name, const char *yaml)
 {
@@ -59,7 +38,7 @@ static void run_fixture_with(const char *name, const char *yaml)
     snprintf(rel, sizeof rel, "structure/%s", name);
     char *path = qms_test_fixture(rel);
     char *root = qms_test_fixture("structure");
-    struct qms_config *cfg = config(yaml, NULL);
+    struct qms_config *cfg = qms_test_config(yaml, NULL);
     engine_opts(&opts);
     cr_assert_eq(qms_engine_new(&engine, cfg, &opts, &err), 0, "%s", err.msg);
     memset(&inputs, 0, sizeof inputs);
@@ -112,7 +91,7 @@ Test(structure, engine_lists_the_four_rules_with_their_severities)
     struct qms_err err = {{0}};
     struct qms_engine *engine = NULL;
     struct qms_run_opts opts;
-    struct qms_config *cfg = config(NULL, NULL);
+    struct qms_config *cfg = qms_test_config(NULL, NULL);
     engine_opts(&opts);
     cr_assert_eq(qms_engine_new(&engine, cfg, &opts, &err), 0, "%s", err.msg);
     static const struct {
@@ -152,7 +131,7 @@ Test(structure, engine_bad_option_stops_with_file_line_column)
     struct qms_engine *engine = NULL;
     struct qms_run_opts opts;
     char *path = NULL, expected[4096];
-    struct qms_config *cfg = config("rules:\n"
+    struct qms_config *cfg = qms_test_config("rules:\n"
                                     "  structure/missing-section:\n"
                                     "    ignore_types: [procedure, leaflet]\n",
                                     &path);

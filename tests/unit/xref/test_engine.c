@@ -15,24 +15,6 @@
 
 static struct qms_result *result;
 
-static struct qms_config *config(const char *yaml)
-{
-    struct qms_err err = {{0}};
-    struct qms_config *cfg = NULL;
-    if (!yaml) {
-        cr_assert_eq(qms_config_default(&cfg, &err), 0, "%s", err.msg);
-        return cfg;
-    }
-    char *dir = qms_test_tmpdir();
-    char *path = malloc(strlen(dir) + 32);
-    sprintf(path, "%s/.qmslint.yml", dir);
-    free(dir);
-    cr_assert_eq(qms_test_write(path, yaml, strlen(yaml)), 0);
-    cr_assert_eq(qms_config_load(&cfg, path, &err), 0, "%s", err.msg);
-    free(path);
-    return cfg;
-}
-
 static void engine_opts(struct qms_run_opts *opts, unsigned jobs)
 {
     static const char *const plugin_paths[] = {QMS_TEST_PLUGIN_DIR};
@@ -57,7 +39,7 @@ static void run_set_with(const char *name, const char *yaml, unsigned jobs)
     char rel[256];
     snprintf(rel, sizeof rel, "xref/%s", name);
     char *root = qms_test_fixture(rel);
-    struct qms_config *cfg = config(yaml);
+    struct qms_config *cfg = qms_test_config(yaml, NULL);
     engine_opts(&opts, jobs);
     cr_assert_eq(qms_engine_new(&engine, cfg, &opts, &err), 0, "%s", err.msg);
     memset(&inputs, 0, sizeof inputs);
@@ -117,7 +99,7 @@ Test(xref, engine_lists_the_nine_rules_with_their_default_severities)
     struct qms_err err = {{0}};
     struct qms_engine *engine = NULL;
     struct qms_run_opts opts;
-    struct qms_config *cfg = config(NULL);
+    struct qms_config *cfg = qms_test_config(NULL, NULL);
     engine_opts(&opts, 1);
     cr_assert_eq(qms_engine_new(&engine, cfg, &opts, &err), 0, "%s", err.msg);
     static const struct {
@@ -266,7 +248,7 @@ Test(xref, unknown_plugin_option_stops_the_run)
     struct qms_err err = {{0}};
     struct qms_engine *engine = NULL;
     struct qms_run_opts opts;
-    struct qms_config *cfg = config("plugins:\n  xref:\n    external_docs: [X-1]\n");
+    struct qms_config *cfg = qms_test_config("plugins:\n  xref:\n    external_docs: [X-1]\n", NULL);
     engine_opts(&opts, 1);
     cr_expect_neq(qms_engine_new(&engine, cfg, &opts, &err), 0);
     cr_expect(strstr(err.msg, "external_docs") != NULL, "message: %s", err.msg);
