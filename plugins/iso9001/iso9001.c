@@ -1550,7 +1550,7 @@ static const struct keyword keywords[] = {
 };
 
 /* A keyword at s[i] (at a word start): its end, *strong and, when wanted, its *reach. */
-static size_t match_keyword_reach(const char *s, size_t len, size_t i, int *strong, enum kw_reach *reach)
+static size_t match_keyword(const char *s, size_t len, size_t i, int *strong, enum kw_reach *reach)
 {
     if (i >= len)
         return 0;
@@ -1570,11 +1570,6 @@ static size_t match_keyword_reach(const char *s, size_t len, size_t i, int *stro
         return e;
     }
     return 0;
-}
-
-static size_t match_keyword(const char *s, size_t len, size_t i, int *strong)
-{
-    return match_keyword_reach(s, len, i, strong, NULL);
 }
 
 /* Whether a keyword citation in a document that never names ISO 9001 is still one of ours:
@@ -1810,7 +1805,7 @@ static void scan_text(struct scan *sc, const char *s, size_t len, const struct q
                 if (j < len && s[j] == ',')
                     j = skip_blanks(s, len, j + 1);
                 int strong = 1;
-                size_t kw = match_keyword(s, len, j, &strong);
+                size_t kw = match_keyword(s, len, j, &strong, NULL);
                 if (kw)
                     j = skip_blanks(s, len, kw);
                 size_t e = cite_numbers(sc, s, len, name_start, j, 1, year, loc, 1);
@@ -1821,7 +1816,7 @@ static void scan_text(struct scan *sc, const char *s, size_t len, const struct q
         }
         int strong = 0;
         enum kw_reach reach = KW_GENERIC;
-        size_t kw = mode == SCAN_FULL ? match_keyword_reach(s, len, i, &strong, &reach) : 0;
+        size_t kw = mode == SCAN_FULL ? match_keyword(s, len, i, &strong, &reach) : 0;
         if (kw) {
             size_t j = skip_blanks(s, len, kw);
             if (!sc->names_ours && !unnamed_citation_is_ours(s, len, j, reach)) {
