@@ -357,3 +357,11 @@ void fake_dump(const struct fake_host *h)
         fprintf(stderr, "  %s:%u: %s [%s]\n", h->findings[i].path, h->findings[i].line,
                     h->findings[i].message, h->findings[i].rule);
 }
+
+struct fake_doc *fake_procedure(const char *path, const char *id, const char *title, const char *rev)
+{
+    struct fake_doc *d = fake_doc_new(path);
+    fake_meta(d, id, title, rev, "approved", "procedure");
+    fake_heading(d, 1, title);
+    return d;
+}

@@ -57,6 +57,8 @@ struct fake_doc *fake_doc_new(const char *path);
 /* The metadata record: any argument may be NULL. rev is "C", "04", "1.2". */
 void fake_meta(struct fake_doc *d, const char *id, const char *title, const char *rev,
                const char *status, const char *type);
+/* An approved procedure with this ID, title and revision, its title as the first heading. */
+struct fake_doc *fake_procedure(const char *path, const char *id, const char *title, const char *rev);
 /* A paragraph (one line); in `section` (may be NULL). */
 void fake_para(struct fake_doc *d, const char *text);
 /* A heading, with its GitHub slug as an anchor. */
@@ -82,5 +84,13 @@ size_t fake_count(const struct fake_host *h, const char *rule);
 /* The first finding of rule whose message contains needle (NULL: any), or NULL. */
 const struct fake_finding *fake_find(const struct fake_host *h, const char *rule, const char *needle);
 void fake_dump(const struct fake_host *h);
+
+/* fake_run over the listed documents with no root, then fake_dump (shown when a test fails). */
+#define FAKE_RUN(h, ...)                                                                           \
+    do {                                                                                           \
+        struct fake_doc *docs_[] = {__VA_ARGS__};                                                  \
+        fake_run((h), docs_, sizeof docs_ / sizeof docs_[0], NULL);                                \
+        fake_dump(h);                                                                              \
+    } while (0)
 
 #endif

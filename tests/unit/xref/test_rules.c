@@ -14,26 +14,13 @@ static struct fake_host host;
 static void reset(void) { fake_reset(&host); }
 TestSuite(xref, .init = reset, .fini = reset);
 
-#define RUN(...)                                                                                   \
-    do {                                                                                           \
-        struct fake_doc *docs_[] = {__VA_ARGS__};                                                  \
-        fake_run(&host, docs_, sizeof docs_ / sizeof docs_[0], NULL);                              \
-        fake_dump(&host);                                                                          \
-    } while (0)
-
-static struct fake_doc *procedure(const char *path, const char *id, const char *title, const char *rev)
-{
-    struct fake_doc *d = fake_doc_new(path);
-    fake_meta(d, id, title, rev, "approved", "procedure");
-    fake_heading(d, 1, title);
-    return d;
-}
+#define RUN(...) FAKE_RUN(&host, __VA_ARGS__)
 
 /* ---- dangling ---- */
 
 Test(xref, dangling_id_in_body_text_is_reported_once_per_document)
 {
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_para(a, "Suppliers are approved per QP-099.");
     fake_para(a, "Again: QP-099.");
     RUN(a);
@@ -48,16 +35,16 @@ Test(xref, dangling_id_in_body_text_is_reported_once_per_document)
 
 Test(xref, id_carried_by_a_document_is_not_dangling)
 {
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_para(a, "Records go on FRM-001.");
-    struct fake_doc *b = procedure("FRM-001.md", "FRM-001", "Supplier Form", "1");
+    struct fake_doc *b = fake_procedure("FRM-001.md", "FRM-001", "Supplier Form", "1");
     RUN(a, b);
     cr_expect_eq(fake_count(&host, "xref/dangling"), 0);
 }
 
 Test(xref, own_id_and_revision_history_are_not_references)
 {
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_para(a, "QP-001 describes purchasing.");
     fake_history_cell(a, "Merged QP-050 into this procedure");
     RUN(a);
@@ -67,7 +54,7 @@ Test(xref, own_id_and_revision_history_are_not_references)
 Test(xref, external_documents_option_accepts_ids_and_globs)
 {
     host.plugin_opts = fake_yaml("external_documents: [\"EXT-*\", QP-700]\n");
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_para(a, "See EXT-100, QP-700 and QP-800.");
     RUN(a);
     cr_expect_eq(fake_count(&host, "xref/dangling"), 1);
@@ -76,7 +63,7 @@ Test(xref, external_documents_option_accepts_ids_and_globs)
 
 Test(xref, codes_with_prefixes_no_document_uses_are_not_dangling)
 {
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_para(a, "Use the leak test rig LT-2 on series XZ-300 meters; see QP-002 and SOP-IT-9.");
     RUN(a);
     cr_expect_eq(fake_count(&host, "xref/dangling"), 2, "QP (used in the set) and SOP (a type prefix)");
@@ -86,7 +73,7 @@ Test(xref, codes_with_prefixes_no_document_uses_are_not_dangling)
 
 Test(xref, external_documents_register_declares_ids_external)
 {
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_para(a, "Apply SUP-100 and EXT-200.");
     struct fake_doc *reg = fake_doc_new("LM-002.md");
     fake_meta(reg, "LM-002", "Externe Dokumente", "1", "approved", "register");
@@ -100,7 +87,7 @@ Test(xref, external_documents_register_declares_ids_external)
 
 Test(xref, external_section_of_a_master_list_declares_ids_external)
 {
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_para(a, "Apply SUP-100.");
     struct fake_doc *reg = fake_doc_new("MDL-001.md");
     fake_meta(reg, "MDL-001", "Master List", "1", "approved", "register");
@@ -114,7 +101,7 @@ Test(xref, external_section_of_a_master_list_declares_ids_external)
 
 Test(xref, citing_an_obsolete_document_is_reported)
 {
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_para(a, "Old approvals follow QP-005.");
     struct fake_doc *b = fake_doc_new("QP-005.md");
     fake_meta(b, "QP-005", "Old approvals", "1", "superseded", "procedure");
@@ -125,7 +112,7 @@ Test(xref, citing_an_obsolete_document_is_reported)
 
 Test(xref, supersedes_sentence_and_obsolete_citer_are_not_reported)
 {
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_para(a, "This procedure supersedes QP-005.");
     struct fake_doc *b = fake_doc_new("QP-005.md");
     fake_meta(b, "QP-005", "Old approvals", "1", "obsolete", "procedure");
@@ -138,7 +125,7 @@ Test(xref, supersedes_sentence_and_obsolete_citer_are_not_reported)
 
 Test(xref, supersede_words_come_from_the_pack_in_every_language)
 {
-    struct fake_doc *a = procedure("VA-001.md", "VA-001", "Einkauf", "A");
+    struct fake_doc *a = fake_procedure("VA-001.md", "VA-001", "Einkauf", "A");
     fake_para(a, "Dieses Verfahren ersetzt QP-005.");
     fake_para(a, "Alte Freigaben: siehe QP-006.");
     struct fake_doc *b = fake_doc_new("QP-005.md");
@@ -152,9 +139,9 @@ Test(xref, supersede_words_come_from_the_pack_in_every_language)
 
 Test(xref, master_list_status_makes_a_target_obsolete)
 {
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_para(a, "Use FRM-009.");
-    struct fake_doc *b = procedure("FRM-009.md", "FRM-009", "Old form", "1");
+    struct fake_doc *b = fake_procedure("FRM-009.md", "FRM-009", "Old form", "1");
     struct fake_doc *reg = fake_doc_new("MDL-001.md");
     fake_meta(reg, "MDL-001", "Master List", "1", "approved", "register");
     fake_entry(reg, "QP-001", "Purchasing", "A", "approved", NULL);
@@ -168,9 +155,9 @@ Test(xref, master_list_status_makes_a_target_obsolete)
 static void pinned(const char *text, const char *target_id, const char *target_rev, size_t want)
 {
     fake_reset(&host);
-    struct fake_doc *a = procedure("WI-001.md", "WI-001", "Inspection", "1");
+    struct fake_doc *a = fake_procedure("WI-001.md", "WI-001", "Inspection", "1");
     fake_para(a, text);
-    struct fake_doc *b = procedure("target.md", target_id, "Control of Documents", target_rev);
+    struct fake_doc *b = fake_procedure("target.md", target_id, "Control of Documents", target_rev);
     RUN(a, b);
     cr_expect_eq(fake_count(&host, "xref/revision-mismatch"), want, "%s (target at %s)", text,
                  target_rev);
@@ -191,9 +178,9 @@ Test(xref, revision_pinned_citation_forms)
 
 Test(xref, revision_mismatch_message_names_both_revisions)
 {
-    struct fake_doc *a = procedure("WI-001.md", "WI-001", "Inspection", "1");
+    struct fake_doc *a = fake_procedure("WI-001.md", "WI-001", "Inspection", "1");
     fake_para(a, "Follow QP-007 Rev A.");
-    struct fake_doc *b = procedure("QP-007.md", "QP-007", "Control of Documents", "C");
+    struct fake_doc *b = fake_procedure("QP-007.md", "QP-007", "Control of Documents", "C");
     RUN(a, b);
     const struct fake_finding *f = fake_find(&host, "xref/revision-mismatch", NULL);
     cr_assert_not_null(f);
@@ -204,22 +191,22 @@ Test(xref, revision_mismatch_message_names_both_revisions)
 
 Test(xref, cited_title_tolerates_case_punctuation_and_word_order)
 {
-    struct fake_doc *a = procedure("WI-001.md", "WI-001", "Inspection", "1");
+    struct fake_doc *a = fake_procedure("WI-001.md", "WI-001", "Inspection", "1");
     fake_para(a, "Follow QP-007 \"document control\".");
     fake_para(a, "Follow QP-007 – “Control of Documents”.");
     fake_para(a, "Follow QP-008 \"Internal Audit\".");
     fake_link(a, QMS_LINK_WIKILINK, "QP-008 SOP Internal Auditing", "QP-008 SOP Internal Auditing");
-    struct fake_doc *b = procedure("QP-007.md", "QP-007", "Document Control", "C");
-    struct fake_doc *c = procedure("QP-008.md", "QP-008", "Internal Auditing Procedure", "B");
+    struct fake_doc *b = fake_procedure("QP-007.md", "QP-007", "Document Control", "C");
+    struct fake_doc *c = fake_procedure("QP-008.md", "QP-008", "Internal Auditing Procedure", "B");
     RUN(a, b, c);
     cr_expect_eq(fake_count(&host, "xref/title-mismatch"), 0);
 }
 
 Test(xref, cited_title_of_another_document_is_reported_with_both_titles)
 {
-    struct fake_doc *a = procedure("WI-001.md", "WI-001", "Inspection", "1");
+    struct fake_doc *a = fake_procedure("WI-001.md", "WI-001", "Inspection", "1");
     fake_para(a, "Log it on FRM-021 “Training Record”.");
-    struct fake_doc *b = procedure("FRM-021.odt", "FRM-021", "Nonconformity Report", "1");
+    struct fake_doc *b = fake_procedure("FRM-021.odt", "FRM-021", "Nonconformity Report", "1");
     RUN(a, b);
     const struct fake_finding *f = fake_find(&host, "xref/title-mismatch", NULL);
     cr_assert_not_null(f);
@@ -229,9 +216,9 @@ Test(xref, cited_title_of_another_document_is_reported_with_both_titles)
 
 Test(xref, wikilink_title_is_compared)
 {
-    struct fake_doc *a = procedure("WI-001.md", "WI-001", "Inspection", "1");
+    struct fake_doc *a = fake_procedure("WI-001.md", "WI-001", "Inspection", "1");
     fake_link(a, QMS_LINK_WIKILINK, "SOP-01 Training Records", "SOP-01 Training Records");
-    struct fake_doc *b = procedure("SOP-01.md", "SOP-01", "Document Control", "1");
+    struct fake_doc *b = fake_procedure("SOP-01.md", "SOP-01", "Document Control", "1");
     RUN(a, b);
     cr_expect_eq(fake_count(&host, "xref/title-mismatch"), 1);
     cr_expect_eq(fake_count(&host, "xref/dangling"), 0);
@@ -241,11 +228,11 @@ Test(xref, wikilink_title_is_compared)
 
 Test(xref, percent_encoded_link_to_a_set_document_resolves)
 {
-    struct fake_doc *a = procedure("procs/QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("procs/QP-001.md", "QP-001", "Purchasing", "A");
     fake_link(a, QMS_LINK_HYPERLINK, "../forms/FRM%20001%20Supplier.odt", "form");
     fake_link(a, QMS_LINK_HYPERLINK, "https://example.com/missing.pdf", "web");
     fake_link(a, QMS_LINK_HYPERLINK, "mailto:qa@example.com", "mail");
-    struct fake_doc *b = procedure("forms/FRM 001 Supplier.odt", "FRM-001", "Supplier", "1");
+    struct fake_doc *b = fake_procedure("forms/FRM 001 Supplier.odt", "FRM-001", "Supplier", "1");
     RUN(a, b);
     cr_expect_eq(fake_count(&host, "xref/broken-link"), 0);
     cr_expect_null(fake_find(&host, "xref/orphan", "FRM-001"), "the link counts as a reference");
@@ -257,7 +244,7 @@ Test(xref, missing_file_is_reported_and_existing_non_document_is_fine)
     char file[4096];
     snprintf(file, sizeof file, "%s/assets/logo file.png", root);
     cr_assert_eq(qms_test_write(file, "png", 3), 0);
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_link(a, QMS_LINK_IMAGE, "assets/logo%20file.png", "logo");
     fake_link(a, QMS_LINK_HYPERLINK, "assets/missing%20file.pdf#page=2", "missing");
     fake_link(a, QMS_LINK_HYPERLINK, "../../etc/passwd", "outside");
@@ -272,11 +259,11 @@ Test(xref, missing_file_is_reported_and_existing_non_document_is_fine)
 
 Test(xref, wikilink_resolves_by_file_name_title_or_id)
 {
-    struct fake_doc *a = procedure("WI-001.md", "WI-001", "Inspection", "1");
+    struct fake_doc *a = fake_procedure("WI-001.md", "WI-001", "Inspection", "1");
     fake_link(a, QMS_LINK_WIKILINK, "QP-007_Document_Control", "x");
     fake_link(a, QMS_LINK_WIKILINK, "Control of Documents", "y");
     fake_link(a, QMS_LINK_WIKILINK, "Nothing Like This", "z");
-    struct fake_doc *b = procedure("QP-007_Document_Control.md", "QP-007", "Documents Control", "C");
+    struct fake_doc *b = fake_procedure("QP-007_Document_Control.md", "QP-007", "Documents Control", "C");
     RUN(a, b);
     cr_expect_eq(fake_count(&host, "xref/broken-link"), 1);
     cr_expect_not_null(fake_find(&host, "xref/broken-link", "[[Nothing Like This]]"));
@@ -284,7 +271,7 @@ Test(xref, wikilink_resolves_by_file_name_title_or_id)
 
 Test(xref, wikilink_title_drops_every_stop_word_and_only_those)
 {
-    struct fake_doc *a = procedure("WI-001.md", "WI-001", "Inspection", "1");
+    struct fake_doc *a = fake_procedure("WI-001.md", "WI-001", "Inspection", "1");
     /* stop words of several languages, first bytes and lengths, one of them not ASCII */
     fake_link(a, QMS_LINK_WIKILINK, "Verfahrensanweisung für die Lenkung von Dokumenten", "de");
     fake_link(a, QMS_LINK_WIKILINK, "Procédure pour la Lenkung des Dokumenten", "fr");
@@ -293,7 +280,7 @@ Test(xref, wikilink_title_drops_every_stop_word_and_only_those)
     fake_link(a, QMS_LINK_WIKILINK, "Lenkung fur Dokumenten", "fur");
     fake_link(a, QMS_LINK_WIKILINK, "Lenkung forms Dokumenten", "forms");
     fake_link(a, QMS_LINK_WIKILINK, "Lenkung th Dokumenten", "th");
-    struct fake_doc *b = procedure("DOC-1.md", "QP-009", "Lenkung Dokumenten", "1");
+    struct fake_doc *b = fake_procedure("DOC-1.md", "QP-009", "Lenkung Dokumenten", "1");
     RUN(a, b);
     cr_expect_eq(fake_count(&host, "xref/broken-link"), 3);
     cr_expect_not_null(fake_find(&host, "xref/broken-link", "[[Lenkung fur Dokumenten]]"));
@@ -305,7 +292,7 @@ Test(xref, wikilink_title_drops_every_stop_word_and_only_those)
 
 Test(xref, in_document_anchor_must_exist)
 {
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_heading(a, 2, "Supplier Approval");
     fake_link(a, QMS_LINK_HYPERLINK, "#supplier-approval", "ok");
     fake_link(a, QMS_LINK_XREF_FIELD, "_Ref123", "missing bookmark");
@@ -318,11 +305,11 @@ Test(xref, in_document_anchor_must_exist)
 
 Test(xref, cross_document_anchor_uses_the_target_anchors)
 {
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_link(a, QMS_LINK_HYPERLINK, "WI-002.md#scope", "ok");
     fake_link(a, QMS_LINK_HYPERLINK, "WI-002.md#gone", "bad");
     fake_link(a, QMS_LINK_WIKILINK, "WI-002#Scope", "wiki heading");
-    struct fake_doc *b = procedure("WI-002.md", "WI-002", "Inspection", "1");
+    struct fake_doc *b = fake_procedure("WI-002.md", "WI-002", "Inspection", "1");
     fake_heading(b, 2, "Scope");
     RUN(a, b);
     cr_expect_eq(fake_count(&host, "xref/broken-anchor"), 1);
@@ -333,9 +320,9 @@ Test(xref, cross_document_anchor_uses_the_target_anchors)
 
 Test(xref, duplicate_id_names_both_paths)
 {
-    struct fake_doc *a = procedure("a/QP-001.md", "QP-001", "Purchasing", "A");
-    struct fake_doc *b = procedure("b/QP-001.docx", "QP-001", "Purchasing", "A");
-    struct fake_doc *c = procedure("c/QP-002.md", "QP-002", "Sales", "A");
+    struct fake_doc *a = fake_procedure("a/QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *b = fake_procedure("b/QP-001.docx", "QP-001", "Purchasing", "A");
+    struct fake_doc *c = fake_procedure("c/QP-002.md", "QP-002", "Sales", "A");
     RUN(a, b, c);
     cr_expect_eq(fake_count(&host, "xref/duplicate-id"), 1);
     const struct fake_finding *f = fake_find(&host, "xref/duplicate-id", NULL);
@@ -348,10 +335,10 @@ Test(xref, duplicate_id_names_both_paths)
 
 Test(xref, master_list_one_finding_per_disagreement)
 {
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "B");
-    struct fake_doc *b = procedure("QP-002.md", "QP-002", "Sales", "A");
-    struct fake_doc *c = procedure("QP-003.md", "QP-003", "Design", "A");
-    struct fake_doc *d = procedure("QP-004.md", "QP-004", "Production", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "B");
+    struct fake_doc *b = fake_procedure("QP-002.md", "QP-002", "Sales", "A");
+    struct fake_doc *c = fake_procedure("QP-003.md", "QP-003", "Design", "A");
+    struct fake_doc *d = fake_procedure("QP-004.md", "QP-004", "Production", "A");
     struct fake_doc *reg = fake_doc_new("MDL-001.md");
     fake_meta(reg, "MDL-001", "Master List", "1", "approved", "register");
     fake_entry(reg, "QP-001", "Purchasing", "A", "approved", NULL);   /* stale revision */
@@ -375,7 +362,7 @@ Test(xref, master_list_one_finding_per_disagreement)
 
 Test(xref, master_list_agreeing_with_the_set_is_clean)
 {
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "B");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "B");
     struct fake_doc *reg = fake_doc_new("MDL-001.md");
     fake_meta(reg, "MDL-001", "Master List", "1", "approved", "register");
     fake_entry(reg, "QP-001", "purchasing", "B", "effective", NULL);
@@ -386,7 +373,7 @@ Test(xref, master_list_agreeing_with_the_set_is_clean)
 
 Test(xref, register_rows_are_not_read_as_citations)
 {
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     struct fake_doc *reg = fake_doc_new("MDL-001.md");
     fake_meta(reg, "MDL-001", "Master List", "1", "approved", "register");
     fake_entry(reg, "QP-001", "Purchasing", "A", "approved", NULL);
@@ -406,10 +393,10 @@ Test(xref, register_rows_are_not_read_as_citations)
 
 Test(xref, unreferenced_unlisted_document_is_an_orphan)
 {
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_para(a, "Use FRM-001.");
-    struct fake_doc *b = procedure("FRM-001.md", "FRM-001", "Supplier Form", "1");
-    struct fake_doc *c = procedure("FRM-002.md", "FRM-002", "Forgotten Form", "1");
+    struct fake_doc *b = fake_procedure("FRM-001.md", "FRM-001", "Supplier Form", "1");
+    struct fake_doc *c = fake_procedure("FRM-002.md", "FRM-002", "Forgotten Form", "1");
     struct fake_doc *m = fake_doc_new("QM-001.md");
     fake_meta(m, "QM-001", "Quality Manual", "1", "approved", "manual");
     RUN(a, b, c, m);
@@ -424,10 +411,10 @@ Test(xref, a_cited_id_claimed_twice_is_a_duplicate_not_an_orphan)
     struct fake_doc *m = fake_doc_new("QM-001.md");
     fake_meta(m, "QM-001", "Quality Manual", "1", "approved", "manual");
     fake_para(m, "Documents are controlled per QP-001.");
-    struct fake_doc *a = procedure("QP-001_a.md", "QP-001", "Document Control", "1");
-    struct fake_doc *b = procedure("QP-001_b.md", "QP-001", "Records Control", "1");
-    struct fake_doc *c = procedure("QP-002_a.md", "QP-002", "Uncited", "1");
-    struct fake_doc *d = procedure("QP-002_b.md", "QP-002", "Uncited Twin", "1");
+    struct fake_doc *a = fake_procedure("QP-001_a.md", "QP-001", "Document Control", "1");
+    struct fake_doc *b = fake_procedure("QP-001_b.md", "QP-001", "Records Control", "1");
+    struct fake_doc *c = fake_procedure("QP-002_a.md", "QP-002", "Uncited", "1");
+    struct fake_doc *d = fake_procedure("QP-002_b.md", "QP-002", "Uncited Twin", "1");
     RUN(m, a, b, c, d);
     cr_expect_eq(fake_count(&host, "xref/duplicate-id"), 2);
     cr_expect_null(fake_find(&host, "xref/orphan", "QP-001"), "QP-001 is cited");
@@ -438,9 +425,9 @@ Test(xref, a_cited_id_claimed_twice_is_a_duplicate_not_an_orphan)
 
 Test(xref, quoted_title_citation_counts_as_a_reference)
 {
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_para(a, "Audits follow the “Internal Auditing” procedure.");
-    struct fake_doc *b = procedure("QP-008.md", "QP-008", "Internal Auditing", "1");
+    struct fake_doc *b = fake_procedure("QP-008.md", "QP-008", "Internal Auditing", "1");
     fake_para(b, "Purchasing is described in QP-001.");
     RUN(a, b);
     cr_expect_eq(fake_count(&host, "xref/orphan"), 0);
@@ -450,17 +437,17 @@ Test(xref, quoted_titles_in_every_quote_form_and_position_are_references)
 {
     /* a quote filling the paragraph, ending it, right after a dash or a no-break space (other
        bytes that start like a quote), and text that is not quoted at all */
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_para(a, "“Internal Auditing”");
     fake_para(a, "Training follows \"Training Plan\"");
     fake_para(a, "See –„Control of Records“ and\xc2\xa0«Supplier Evaluation»");
     fake_para(a, "Unquoted Title is not cited, nor is “ Empty ” ” “.");
-    struct fake_doc *b = procedure("QP-008.md", "QP-008", "Internal Auditing", "1");
+    struct fake_doc *b = fake_procedure("QP-008.md", "QP-008", "Internal Auditing", "1");
     fake_para(b, "Purchasing is described in QP-001.");
-    struct fake_doc *c = procedure("QP-009.md", "QP-009", "Training Plan", "1");
-    struct fake_doc *d = procedure("QP-010.md", "QP-010", "Control of Records", "1");
-    struct fake_doc *e = procedure("QP-011.md", "QP-011", "Supplier Evaluation", "1");
-    struct fake_doc *f = procedure("QP-012.md", "QP-012", "Unquoted Title", "1");
+    struct fake_doc *c = fake_procedure("QP-009.md", "QP-009", "Training Plan", "1");
+    struct fake_doc *d = fake_procedure("QP-010.md", "QP-010", "Control of Records", "1");
+    struct fake_doc *e = fake_procedure("QP-011.md", "QP-011", "Supplier Evaluation", "1");
+    struct fake_doc *f = fake_procedure("QP-012.md", "QP-012", "Unquoted Title", "1");
     RUN(a, b, c, d, e, f);
     cr_expect_eq(fake_count(&host, "xref/orphan"), 1, "only the unquoted title");
     cr_expect_not_null(fake_find(&host, "xref/orphan", "QP-012"));
@@ -471,7 +458,7 @@ Test(xref, quoted_titles_in_every_quote_form_and_position_are_references)
 Test(xref, rule_turned_off_reports_nothing)
 {
     host.off_rule = "xref/dangling";
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_para(a, "See QP-099.");
     RUN(a);
     cr_expect_eq(fake_count(&host, "xref/dangling"), 0);
@@ -492,7 +479,7 @@ Test(xref, unknown_option_and_bad_pattern_refuse_init)
 Test(xref, custom_id_pattern_from_options)
 {
     host.plugin_opts = fake_yaml("id_pattern: 'DOC#[0-9]+'\n");
-    struct fake_doc *a = procedure("DOC1.md", "DOC#1", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("DOC1.md", "DOC#1", "Purchasing", "A");
     fake_para(a, "See DOC#2 and QP-099.");
     RUN(a);
     cr_expect_eq(fake_count(&host, "xref/dangling"), 1);
@@ -502,7 +489,7 @@ Test(xref, custom_id_pattern_from_options)
 Test(xref, corrupt_digest_is_ignored)
 {
     host.corrupt_digest_of = "QP-001.md";
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_para(a, "See QP-099.");
     RUN(a);
     cr_expect_eq(fake_count(&host, "xref/dangling"), 0);
@@ -518,7 +505,7 @@ Test(xref, hostile_text_is_capped)
     for (size_t i = 0; i < n; i++)
         if (!text[i])
             text[i] = ' ';
-    struct fake_doc *a = procedure("QP-001.md", "QP-001", "Purchasing", "A");
+    struct fake_doc *a = fake_procedure("QP-001.md", "QP-001", "Purchasing", "A");
     fake_para(a, text);
     char *longlink = malloc(10000);
     memset(longlink, 'a', 9999);
