@@ -304,3 +304,11 @@ void fake_dump(const struct fake_host *h)
         fprintf(stderr, "  %s:%u: %s [%s]\n", h->findings[i].path, h->findings[i].line, h->findings[i].message,
                 h->findings[i].rule);
 }
+
+void fake_expect(const struct fake_host *h, const char *rule, const char *message)
+{
+    if (!fake_has(h, rule, message)) {
+        fake_dump(h);
+        cr_assert_fail("no %s finding \"%s\"", rule, message);
+    }
+}

@@ -66,5 +66,7 @@ const struct fake_finding *fake_first(const struct fake_host *h, const char *rul
 int fake_has(const struct fake_host *h, const char *rule, const char *message);
 /* Prints every finding (for failure messages). */
 void fake_dump(const struct fake_host *h);
+/* Asserts a finding of `rule` with exactly this message; dumps them all when there is none. */
+void fake_expect(const struct fake_host *h, const char *rule, const char *message);
 
 #endif

@@ -19,13 +19,7 @@ static void check(const char *md)
     fake_check_text(&h, "doc.md", md);
 }
 
-static void expect(const char *rule, const char *message)
-{
-    if (!fake_has(&h, rule, message)) {
-        fake_dump(&h);
-        cr_assert_fail("no %s finding \"%s\"", rule, message);
-    }
-}
+static void expect(const char *rule, const char *message) { fake_expect(&h, rule, message); }
 
 /* Findings of the per-document rules (the set-level ones fire for any one-document set). */
 static size_t doc_findings(void)

@@ -26,13 +26,7 @@ static void check(const char *md)
     fake_check_text(&h, "doc.md", md);
 }
 
-static void expect(const char *rule, const char *message)
-{
-    if (!fake_has(&h, rule, message)) {
-        fake_dump(&h);
-        cr_assert_fail("no %s finding \"%s\"", rule, message);
-    }
-}
+static void expect(const char *rule, const char *message) { fake_expect(&h, rule, message); }
 
 Test(iso9001_matching, term_as_the_whole_text_and_at_either_end)
 {
